@@ -1,0 +1,408 @@
+import { type DeliveryFailure, DeliveryLog, type DeliveryRecord } from './delivery-log.js';
+import { nextAttemptAt, RETRY_DELAYS_MS, RETRY_HORIZON_MS } from './retry-schedule.js';
+import { serializeWebhookBody, signatureHeaders } from './sign.js';
+
+/** The emulated clock the queue schedules retries on (ms epoch). */
+export interface DeliveryClock {
+  now(): number;
+}
+
+/** Where one app's webhooks go. */
+export interface WebhookTarget {
+  appId: string;
+  callbackUrl: string;
+  /** Key of the HMAC signatures. Never logged. */
+  appSecret: string;
+}
+
+/** One update: a `messaging[]` item or a `changes[]` item for one IG account. */
+export interface WebhookEvent {
+  /** `entry[].id`: the IG professional account id. */
+  accountId: string;
+  kind: 'messaging' | 'changes';
+  /** The subscription field this update belongs to (`messages`, `comments`, ...). */
+  field: string;
+  /** The element placed in `entry[].messaging` or `entry[].changes`. */
+  item: unknown;
+}
+
+/** Options of {@link WebhookDeliveryQueue}; every field has a default. */
+export interface DeliveryOptions {
+  clock: DeliveryClock;
+  /** @default globalThis.fetch at call time */
+  fetch?: typeof fetch;
+  /** Real-time limit for one POST. @default 20_000 */
+  timeoutMs?: number;
+  /** Updates per POST (Meta: up to 1000). @default 1000 */
+  maxBatch?: number;
+  /** Also send the legacy `X-Hub-Signature: sha1=...`. @default true */
+  sha1?: boolean;
+  /** Delivery log capacity (records). @default 1000 */
+  logCapacity?: number;
+  /** Undelivered updates kept per app before the oldest are dropped. @default 10_000 */
+  maxPendingPerApp?: number;
+  /** Failed batches kept waiting for retry, all apps together. @default 1000 */
+  maxRetrying?: number;
+  /** Delays between attempts (see retry-schedule.ts). */
+  retryDelaysMs?: readonly number[];
+  /** @default 36 h */
+  retryHorizonMs?: number;
+}
+
+interface Batch {
+  id: string;
+  target: WebhookTarget;
+  body: string;
+  eventCount: number;
+  fields: string[];
+  accountIds: string[];
+  attempts: number;
+  firstAttemptAt: number;
+  dueAt: number;
+  inFlight: boolean;
+}
+
+interface AppLane {
+  target: WebhookTarget;
+  pending: WebhookEvent[];
+  sending: boolean;
+  flushScheduled: boolean;
+}
+
+/**
+ * Per-app webhook delivery: batches updates, signs and POSTs them with real `fetch`, retries on
+ * non-2xx, timeouts and connection errors on Meta's schedule, and records every attempt.
+ *
+ * Batching: updates queued while an app's previous POST is in flight (or within the same event-loop
+ * turn) go out together as one body, up to `maxBatch` updates, grouped into one `entry` per
+ * (account, kind). Retries: due times are emulated-clock times; a real timer fires them when the
+ * clock runs with real time, and {@link runDue} (called by the server after `advanceClock`) fires
+ * every retry that an advance made due.
+ */
+export class WebhookDeliveryQueue {
+  readonly log: DeliveryLog;
+  readonly #clock: DeliveryClock;
+  readonly #fetch: typeof fetch | undefined;
+  readonly #timeoutMs: number;
+  readonly #maxBatch: number;
+  readonly #sha1: boolean;
+  readonly #maxPending: number;
+  readonly #maxRetrying: number;
+  readonly #delays: readonly number[];
+  readonly #horizon: number;
+  readonly #lanes = new Map<string, AppLane>();
+  readonly #retrying = new Map<string, Batch>();
+  readonly #controllers = new Set<AbortController>();
+  #timer: NodeJS.Timeout | undefined;
+  #active = 0;
+  #idleWaiters: Array<() => void> = [];
+  #seq = 0;
+  #generation = 0;
+  #closed = false;
+
+  constructor(options: DeliveryOptions) {
+    this.#clock = options.clock;
+    this.#fetch = options.fetch;
+    this.#timeoutMs = options.timeoutMs ?? 20_000;
+    this.#maxBatch = options.maxBatch ?? 1000;
+    this.#sha1 = options.sha1 ?? true;
+    this.#maxPending = options.maxPendingPerApp ?? 10_000;
+    this.#maxRetrying = options.maxRetrying ?? 1000;
+    this.#delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    this.#horizon = options.retryHorizonMs ?? RETRY_HORIZON_MS;
+    this.log = new DeliveryLog(options.logCapacity ?? 1000);
+  }
+
+  /** Queues updates for an app; they are POSTed on the next turn of the event loop at the latest. */
+  enqueue(target: WebhookTarget, events: readonly WebhookEvent[]): void {
+    if (this.#closed || events.length === 0) return;
+    let lane = this.#lanes.get(target.appId);
+    if (!lane) {
+      lane = { target, pending: [], sending: false, flushScheduled: false };
+      this.#lanes.set(target.appId, lane);
+    }
+    lane.target = target;
+    lane.pending.push(...events);
+    const excess = lane.pending.length - this.#maxPending;
+    if (excess > 0) this.#recordDropped(target, lane.pending.splice(0, excess));
+    this.#scheduleFlush(lane);
+  }
+
+  /** Attempts every failed batch whose emulated due time has come. Call after advancing the clock. */
+  runDue(): void {
+    if (this.#closed) return;
+    const now = this.#clock.now();
+    for (const batch of this.#retrying.values()) {
+      if (!batch.inFlight && batch.dueAt <= now) void this.#attempt(batch);
+    }
+    this.#armTimer();
+  }
+
+  /** Resolves when nothing is queued or in flight (retries scheduled for later don't count). */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Number of failed batches waiting for a retry. */
+  get retryingCount(): number {
+    return this.#retrying.size;
+  }
+
+  /** Drops all queued updates, retries and the log (in-flight POSTs are aborted). */
+  reset(): void {
+    for (const c of this.#controllers) c.abort();
+    this.#controllers.clear();
+    this.#lanes.clear();
+    this.#retrying.clear();
+    this.log.clear();
+    this.#clearTimer();
+    this.#generation++;
+    this.#notifyIdle();
+  }
+
+  /** Stops all delivery for good. */
+  close(): void {
+    this.#closed = true;
+    this.reset();
+  }
+
+  #scheduleFlush(lane: AppLane): void {
+    if (lane.sending || lane.flushScheduled) return;
+    lane.flushScheduled = true;
+    this.#active++;
+    setImmediate(() => {
+      lane.flushScheduled = false;
+      this.#active--;
+      this.#flush(lane);
+    });
+  }
+
+  #flush(lane: AppLane): void {
+    if (
+      this.#closed ||
+      lane.sending ||
+      lane.pending.length === 0 ||
+      this.#lanes.get(lane.target.appId) !== lane
+    ) {
+      this.#notifyIdle();
+      return;
+    }
+    const events = lane.pending.splice(0, this.#maxBatch);
+    const batch = this.#makeBatch(lane.target, events);
+    lane.sending = true;
+    void this.#attempt(batch).finally(() => {
+      lane.sending = false;
+      if (lane.pending.length > 0) this.#scheduleFlush(lane);
+      else this.#notifyIdle();
+    });
+  }
+
+  #makeBatch(target: WebhookTarget, events: readonly WebhookEvent[]): Batch {
+    const entries = new Map<
+      string,
+      { id: string; time: number; messaging?: unknown[]; changes?: unknown[] }
+    >();
+    const now = this.#clock.now();
+    for (const e of events) {
+      const key = e.accountId + '\u0000' + e.kind;
+      let entry = entries.get(key);
+      if (!entry) {
+        // Meta's examples: ms for messaging entries, seconds for changes entries.
+        entry = { id: e.accountId, time: e.kind === 'messaging' ? now : Math.floor(now / 1000) };
+        entries.set(key, entry);
+      }
+      entry[e.kind] ??= [];
+      entry[e.kind]?.push(e.item);
+    }
+    const body = serializeWebhookBody({ object: 'instagram', entry: [...entries.values()] });
+    return {
+      id: `wh_${++this.#seq}`,
+      target,
+      body,
+      eventCount: events.length,
+      fields: [...new Set(events.map((e) => e.field))],
+      accountIds: [...new Set(events.map((e) => e.accountId))],
+      attempts: 0,
+      firstAttemptAt: now,
+      dueAt: now,
+      inFlight: false,
+    };
+  }
+
+  async #attempt(batch: Batch): Promise<void> {
+    const generation = this.#generation;
+    batch.inFlight = true;
+    batch.attempts++;
+    this.#active++;
+    const at = this.#clock.now();
+    if (batch.attempts === 1) batch.firstAttemptAt = at;
+    const started = performance.now();
+    const result = await this.#post(batch);
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    this.#active--;
+    batch.inFlight = false;
+    if (this.#closed || generation !== this.#generation) {
+      this.#notifyIdle();
+      return; // reset() or close() while in flight: forget the batch
+    }
+    const base = {
+      deliveryId: batch.id,
+      appId: batch.target.appId,
+      callbackUrl: batch.target.callbackUrl,
+      attempt: batch.attempts,
+      at,
+      ms,
+      status: result.status,
+      eventCount: batch.eventCount,
+      fields: batch.fields,
+      accountIds: batch.accountIds,
+    };
+    if (result.ok) {
+      this.#retrying.delete(batch.id);
+      this.log.add({ ...base, ok: true, outcome: 'delivered' });
+    } else {
+      const next = nextAttemptAt(
+        batch.firstAttemptAt,
+        this.#clock.now(),
+        batch.attempts,
+        this.#delays,
+        this.#horizon,
+      );
+      if (next === undefined) {
+        this.#retrying.delete(batch.id);
+        this.log.add({ ...base, ok: false, error: result.error, outcome: 'gave_up' });
+      } else {
+        batch.dueAt = next;
+        this.#retrying.set(batch.id, batch);
+        this.log.add({
+          ...base,
+          ok: false,
+          error: result.error,
+          outcome: 'retry_scheduled',
+          nextAttemptAt: next,
+        });
+        this.#evictRetrying();
+      }
+      this.#armTimer();
+    }
+    this.#notifyIdle();
+  }
+
+  async #post(batch: Batch): Promise<{ ok: boolean; status: number | null; error?: DeliveryFailure }> {
+    const doFetch = this.#fetch ?? globalThis.fetch;
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#timeoutMs);
+    try {
+      const res = await doFetch(batch.target.callbackUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'facebookexternalua',
+          ...signatureHeaders(batch.body, batch.target.appSecret, { sha1: this.#sha1 }),
+        },
+        body: batch.body,
+        signal: controller.signal,
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
+      return { ok: false, status: res.status, error: 'http_status' };
+    } catch {
+      return { ok: false, status: null, error: timedOut ? 'timeout' : 'connection' };
+    } finally {
+      clearTimeout(timer);
+      this.#controllers.delete(controller);
+    }
+  }
+
+  #evictRetrying(): void {
+    while (this.#retrying.size > this.#maxRetrying) {
+      const oldest = this.#retrying.values().next().value as Batch;
+      this.#retrying.delete(oldest.id);
+      this.log.add({
+        deliveryId: oldest.id,
+        appId: oldest.target.appId,
+        callbackUrl: oldest.target.callbackUrl,
+        attempt: oldest.attempts,
+        at: this.#clock.now(),
+        ms: 0,
+        status: null,
+        ok: false,
+        error: 'overflow',
+        outcome: 'gave_up',
+        eventCount: oldest.eventCount,
+        fields: oldest.fields,
+        accountIds: oldest.accountIds,
+      });
+    }
+  }
+
+  #recordDropped(target: WebhookTarget, events: readonly WebhookEvent[]): void {
+    this.log.add({
+      deliveryId: `wh_${++this.#seq}`,
+      appId: target.appId,
+      callbackUrl: target.callbackUrl,
+      attempt: 0,
+      at: this.#clock.now(),
+      ms: 0,
+      status: null,
+      ok: false,
+      error: 'overflow',
+      outcome: 'gave_up',
+      eventCount: events.length,
+      fields: [...new Set(events.map((e) => e.field))],
+      accountIds: [...new Set(events.map((e) => e.accountId))],
+    });
+  }
+
+  /**
+   * Keeps one real timer armed for the earliest emulated due time. When the clock runs with real
+   * time it fires on time; when the clock is frozen it re-checks at a modest pace (>= 250 ms) and
+   * the server's call to {@link runDue} after an advance does the rest.
+   */
+  #armTimer(): void {
+    this.#clearTimer();
+    if (this.#closed) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const b of this.#retrying.values()) if (!b.inFlight && b.dueAt < earliest) earliest = b.dueAt;
+    if (earliest === Number.POSITIVE_INFINITY) return;
+    const wait = (ms: number): void => {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        const left = earliest - this.#clock.now();
+        if (left <= 0) this.runDue();
+        else wait(Math.max(250, left));
+      }, ms);
+      this.#timer.unref();
+    };
+    wait(Math.max(0, earliest - this.#clock.now()));
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #isIdle(): boolean {
+    if (this.#closed) return true;
+    if (this.#active > 0) return false;
+    for (const lane of this.#lanes.values()) if (lane.pending.length > 0 || lane.sending) return false;
+    const now = this.#clock.now();
+    for (const b of this.#retrying.values()) if (b.dueAt <= now) return false;
+    return true;
+  }
+
+  #notifyIdle(): void {
+    if (this.#idleWaiters.length === 0 || !this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+export type { DeliveryRecord };
