@@ -1,1 +1,31 @@
-export {};
+/**
+ * @igkit/emulator — a faithful local Instagram Graph API for tests and local development.
+ * Zero runtime dependencies. See docs/emulator.md.
+ */
+export type {
+  AccountRecord,
+  AccountSettings,
+  AppRecord,
+  CreateAccountInput,
+  CreatedAccount,
+  LoginType,
+  TokenRecord,
+} from './core/accounts.js';
+export { appSecretProof } from './core/auth.js';
+export { EmulatedClock, type EmulatorClock } from './core/clock.js';
+export {
+  type EmulatorControl,
+  EmulatorControlError,
+  type EmulatorState,
+  type SettingsPatch,
+} from './core/control.js';
+export { DEFAULT_VERSION, Emulator, type EmulatorOptions } from './core/emulator.js';
+export type { EmulatorEvent } from './core/events.js';
+export type { FaultSpec } from './core/faults.js';
+export {
+  createEmulator,
+  type RunningEmulator,
+  type StartEmulatorOptions,
+  startEmulator,
+} from './core/server.js';
+export type { EmulatorModule, EmulatorRequest, EmulatorResponse } from './core/types.js';

@@ -1,0 +1,58 @@
+/**
+ * Request parameter parsing. Meta accepts parameters in the query string, in a form-encoded body,
+ * in a JSON body or in multipart form data (curl -F); all are merged (body wins over query).
+ */
+
+/** Parses a query string / form body into a flat record (last value wins). */
+export function parseForm(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(text)) out[k] = v;
+  return out;
+}
+
+/** Parses text fields of a multipart/form-data body (file parts are kept as their byte length). */
+export function parseMultipart(body: Buffer, contentType: string): Record<string, string> {
+  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  const boundary = m?.[1] ?? m?.[2];
+  const out: Record<string, string> = {};
+  if (boundary === undefined) return out;
+  const parts = body.toString('latin1').split(`--${boundary}`);
+  for (const part of parts) {
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd < 0) continue;
+    const head = part.slice(0, headerEnd);
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    if (name === undefined) continue;
+    let value = part.slice(headerEnd + 4);
+    if (value.endsWith('\r\n')) value = value.slice(0, -2);
+    out[name] = Buffer.from(value, 'latin1').toString('utf8');
+  }
+  return out;
+}
+
+/** Result of parsing a body. */
+export interface ParsedBody {
+  args: Record<string, unknown>;
+  /** Set when the body claimed to be JSON but was not. */
+  invalidJson?: boolean;
+}
+
+/** Parses a body by its content type. Unknown types contribute no parameters. */
+export function parseBody(raw: Buffer, contentType: string | undefined): ParsedBody {
+  if (raw.length === 0) return { args: {} };
+  const ct = (contentType ?? '').toLowerCase();
+  if (ct.includes('application/json')) {
+    try {
+      const v: unknown = JSON.parse(raw.toString('utf8'));
+      return {
+        args: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {},
+      };
+    } catch {
+      return { args: {}, invalidJson: true };
+    }
+  }
+  if (ct.includes('multipart/form-data')) return { args: parseMultipart(raw, ct) };
+  if (ct.includes('application/x-www-form-urlencoded') || ct === '')
+    return { args: parseForm(raw.toString('utf8')) };
+  return { args: {} };
+}

@@ -1,0 +1,293 @@
+/**
+ * The request pipeline: version prefix → fault → route → handler → Meta envelope + usage headers.
+ * `Emulator.handle()` is transport-free; `server.ts` adapts it to node:http.
+ */
+import { AccountStore } from './accounts.js';
+import { Authenticator } from './auth.js';
+import { parseBody, parseForm } from './body.js';
+import { EmulatedClock, type EmulatorClock } from './clock.js';
+import { ControlError, GraphError, graphError, unsupportedRequest } from './errors.js';
+import { EventBus } from './events.js';
+import { FaultEngine } from './faults.js';
+import { IdFactory } from './ids.js';
+import { Router, splitPath } from './router.js';
+import type { EmulatorServices } from './services.js';
+import type {
+  EmulatorContext,
+  EmulatorModule,
+  EmulatorRequest,
+  EmulatorResponse,
+  GraphRequest,
+  RouteResult,
+} from './types.js';
+import { UsageMeter } from './usage.js';
+
+/** Graph API version assumed when a path has no `/vNN.N` prefix. */
+export const DEFAULT_VERSION = 'v26.0';
+
+/** Prefix of control-plane routes. */
+export const CONTROL_PREFIX = '/__emulator';
+
+const JSON_TYPE = 'application/json; charset=UTF-8';
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
+const VERSION_RE = /^\/(v(\d+)\.\d+)(?=\/|$)/;
+
+/** Options of the in-process emulator. */
+export interface EmulatorOptions {
+  /** Base time source (default `Date.now`); the emulator adds its own offset / freeze on top. */
+  clock?: EmulatorClock;
+  /** Seed for ids, tokens and insight values (default 1). */
+  seed?: number;
+}
+
+/** The emulator without a socket. */
+export class Emulator {
+  readonly clock: EmulatedClock;
+  readonly ids: IdFactory;
+  readonly accounts: AccountStore;
+  readonly usage: UsageMeter;
+  readonly faults = new FaultEngine();
+  readonly events = new EventBus();
+  readonly router = new Router();
+  readonly auth: Authenticator;
+  readonly services: EmulatorServices = {};
+  readonly control: Record<string, unknown> = {};
+  readonly modules: EmulatorModule[] = [];
+  readonly context: EmulatorContext;
+
+  constructor(options: EmulatorOptions = {}) {
+    this.clock = new EmulatedClock(options.clock);
+    this.ids = new IdFactory(options.seed ?? 1);
+    this.accounts = new AccountStore(this.clock, this.ids);
+    this.usage = new UsageMeter(() => this.clock.now());
+    this.auth = new Authenticator(this.accounts, this.usage, () => this.clock.now());
+    this.context = {
+      router: this.router,
+      clock: this.clock,
+      ids: this.ids,
+      accounts: this.accounts,
+      requireAuth: (req, opts) => this.auth.require(req, opts),
+      error: graphError,
+      faults: this.faults,
+      usage: this.usage,
+      events: this.events,
+      services: this.services,
+      control: this.control,
+      call: (method, url, body) => this.call(method, url, body),
+    };
+  }
+
+  /** Plugs a module in (calls its `init`). */
+  use(module: EmulatorModule): this {
+    if (this.modules.some((m) => m.name === module.name))
+      throw new Error(`module ${module.name} already loaded`);
+    this.modules.push(module);
+    module.init(this.context);
+    return this;
+  }
+
+  /** Clears all state: modules, identities, usage, faults, clock offset, id sequences. */
+  reset(): void {
+    for (const m of this.modules) m.reset();
+    this.accounts.reset();
+    this.usage.reset();
+    this.faults.reset();
+    this.ids.reset();
+    this.clock.reset();
+  }
+
+  /** Merged ground truth of core + modules. */
+  snapshot(): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      ...this.accounts.snapshot(),
+      containers: [],
+      media: [],
+      messages: [],
+      webhookDeliveries: [],
+      duplicatePublishes: [],
+    };
+    for (const m of this.modules) Object.assign(out, m.snapshot());
+    out['now'] = this.clock.now();
+    return out;
+  }
+
+  /** In-process call with a JSON body; returns status and parsed body. */
+  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const req: EmulatorRequest = { method, url, headers: {} };
+    if (body !== undefined) {
+      req.body = JSON.stringify(body);
+      req.headers = { 'content-type': 'application/json' };
+    }
+    const res = await this.handle(req);
+    return { status: res.status, body: res.body === '' ? undefined : (JSON.parse(res.body) as unknown) };
+  }
+
+  /** Handles one request. Never throws. */
+  async handle(input: EmulatorRequest): Promise<EmulatorResponse> {
+    const req = this.#parse(input);
+    if (req.path === CONTROL_PREFIX || req.path.startsWith(`${CONTROL_PREFIX}/`)) return this.#control(req);
+    return this.#graph(req);
+  }
+
+  #parse(input: EmulatorRequest): GraphRequest {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(input.headers ?? {}))
+      if (v !== undefined) headers[k.toLowerCase()] = v;
+    const qIndex = input.url.indexOf('?');
+    let path = qIndex < 0 ? input.url : input.url.slice(0, qIndex);
+    const query = qIndex < 0 ? {} : parseForm(input.url.slice(qIndex + 1));
+    if (/^https?:\/\//i.test(path)) path = new URL(path).pathname;
+    let version = DEFAULT_VERSION;
+    let versionMajor = 26;
+    const vm = VERSION_RE.exec(path);
+    if (vm !== null) {
+      version = vm[1]!;
+      versionMajor = Number(vm[2]);
+      path = path.slice(vm[0].length) || '/';
+    }
+    const raw =
+      input.body === undefined
+        ? Buffer.alloc(0)
+        : typeof input.body === 'string'
+          ? Buffer.from(input.body)
+          : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
+    const isUpload = path.startsWith('/rupload/');
+    const parsed = isUpload ? { args: {} } : parseBody(raw, headers['content-type']);
+    const req: GraphRequest = {
+      method: input.method.toUpperCase() as GraphRequest['method'],
+      path,
+      version,
+      versionMajor,
+      params: {},
+      query,
+      args: { ...query, ...parsed.args },
+      rawBody: raw,
+      bodyLength: input.bodyLength ?? raw.length,
+      aborted: input.aborted ?? false,
+      headers,
+      origin:
+        input.origin ?? (headers['host'] === undefined ? 'http://127.0.0.1' : `http://${headers['host']}`),
+    };
+    if (parsed.invalidJson === true) req.args['__invalidJson'] = true;
+    return req;
+  }
+
+  async #control(req: GraphRequest): Promise<EmulatorResponse> {
+    const match = this.router.match(req.method, req.path);
+    if (match === undefined)
+      return json(404, { error: { message: `no control route ${req.method} ${req.path}` } });
+    if (req.args['__invalidJson'] === true)
+      return json(400, { error: { message: 'body is not valid JSON' } });
+    req.params = match.params;
+    try {
+      const r = await match.handler(req);
+      return json(r.status ?? 200, r.body, r.headers);
+    } catch (e) {
+      if (e instanceof ControlError) return json(e.status, { error: { message: e.message } });
+      if (e instanceof RangeError || e instanceof TypeError)
+        return json(400, { error: { message: e.message } });
+      if (e instanceof GraphError) return json(e.status, e.toBody(this.#trace()));
+      return json(500, { error: { message: 'internal emulator error' } });
+    }
+  }
+
+  async #graph(req: GraphRequest): Promise<EmulatorResponse> {
+    const fault = this.faults.take(req.method, req.path);
+    if (fault !== undefined) {
+      req.fault = fault;
+      if (fault.latencyMs !== undefined && fault.latencyMs > 0) await sleep(fault.latencyMs);
+      if (fault.error !== undefined || fault.status !== undefined) return this.#faultResponse(req);
+    }
+    const trace = this.#trace();
+    let result: RouteResult;
+    let status: number;
+    try {
+      if (req.args['__invalidJson'] === true)
+        throw graphError({ code: 100, message: '(#100) The request body could not be parsed as JSON' });
+      const match = this.router.match(req.method, req.path);
+      if (match === undefined) throw unsupportedRequest(req.method, splitPath(req.path)[0] ?? '');
+      req.params = match.params;
+      result = await match.handler(req);
+      status = result.status ?? 200;
+    } catch (e) {
+      const err =
+        e instanceof GraphError
+          ? e
+          : graphError({
+              code: 1,
+              status: 500,
+              isTransient: true,
+              message: 'An unknown error has occurred.',
+            });
+      result = { body: err.toBody(trace), headers: err.spec.headers ?? {} };
+      status = err.status;
+    }
+    const headers: Record<string, string> = { 'x-fb-trace-id': trace, 'facebook-api-version': req.version };
+    if (req.auth !== undefined) Object.assign(headers, this.auth.usageHeaders(req.auth));
+    Object.assign(headers, result.headers);
+    const res = json(status, result.body, headers);
+    if (fault?.dropAfterCommit === true) res.drop = true;
+    return res;
+  }
+
+  #faultResponse(req: GraphRequest): EmulatorResponse {
+    const f = req.fault!;
+    const e = f.error;
+    const status = f.status ?? (e === undefined ? 500 : 400);
+    const code = e?.code ?? (status >= 500 ? (status === 503 ? 2 : 1) : 1);
+    const message =
+      e?.message ??
+      (code === 2
+        ? 'Service temporarily unavailable'
+        : code === 1
+          ? 'An unknown error has occurred.'
+          : `(#${code}) Injected fault`);
+    const err = graphError({
+      code,
+      status,
+      message,
+      type: e?.type ?? 'OAuthException',
+      isTransient: e?.is_transient ?? (code === 1 || code === 2 || status >= 500),
+      ...(e?.error_subcode === undefined ? {} : { subcode: e.error_subcode }),
+    });
+    const trace = this.#trace();
+    const headers: Record<string, string> = { 'x-fb-trace-id': trace, 'facebook-api-version': req.version };
+    if (RATE_LIMIT_CODES.has(code))
+      Object.assign(headers, this.#throttledHeaders(req, code, e?.estimated_time_to_regain_access ?? 1));
+    return json(status, err.toBody(trace), headers);
+  }
+
+  /** Usage headers saying "100 %" for an injected rate-limit fault (no metering, token optional). */
+  #throttledHeaders(req: GraphRequest, code: number, minutes: number): Record<string, string> {
+    const full = { call_count: 100, total_time: 100, total_cputime: 100 };
+    const h = req.headers['authorization'];
+    const raw = h === undefined ? req.args['access_token'] : h.replace(/^(Bearer|OAuth)\s+/i, '');
+    const token = typeof raw === 'string' ? this.accounts.lookupToken(raw.trim()) : undefined;
+    const igUserId = token?.igUserId ?? splitPath(req.path)[0] ?? '0';
+    const appUsage = code === 4 ? full : { call_count: 0, total_time: 0, total_cputime: 0 };
+    return {
+      'x-app-usage': JSON.stringify(appUsage),
+      'x-business-use-case-usage': JSON.stringify({
+        [igUserId]: [
+          { type: 'instagram', ...full, estimated_time_to_regain_access: code === 4 ? 0 : minutes },
+        ],
+      }),
+    };
+  }
+
+  #trace(): string {
+    return this.ids.opaque('trace', 11);
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): EmulatorResponse {
+  return {
+    status,
+    headers: { 'content-type': JSON_TYPE, ...headers },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

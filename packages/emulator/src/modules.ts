@@ -1,0 +1,15 @@
+/**
+ * The feature modules loaded by `startEmulator()`, in order. Each entry is a factory so every
+ * emulator instance gets fresh state.
+ *
+ * Messaging engineer: add one import line and one list entry each for `messagingModule`
+ * (src/messaging/index.ts) and `webhooksModule` (src/webhooks/index.ts). See core/EXTENDING.md.
+ */
+import type { EmulatorModule } from './core/types.js';
+import { insightsModule } from './insights/index.js';
+import { publishingModule } from './publishing/index.js';
+
+/** Creates the default module list. */
+export function createModules(): EmulatorModule[] {
+  return [publishingModule(), insightsModule()];
+}
