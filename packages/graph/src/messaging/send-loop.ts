@@ -1,0 +1,89 @@
+/**
+ * The retry loop shared by the service contract and `MessagingClient`: attempt, map the failure, report rate
+ * limits, decide whether the failure may be retried, wait through the injected `sleep`, repeat.
+ */
+
+import { type MappedFailure, mapNetworkFailure, mapResponseFailure } from './error-mapping.js';
+import type { AppError } from './errors.js';
+import { retryWaitMs } from './retry-timing.js';
+import type { AttemptResult } from './transport.js';
+
+/** Inputs of {@link runSendLoop}. */
+export interface SendLoopInput {
+  /** Makes one HTTP attempt. */
+  attempt: () => Promise<AttemptResult>;
+  /** Total attempts allowed (≥ 1). */
+  maxAttempts: number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  correlationId?: string;
+  /** Strings that must never be echoed into errors. */
+  secrets: readonly (string | undefined)[];
+  /**
+   * Whether a network failure may be retried. The service contract retries all of them; `MessagingClient`
+   * only those where the request provably never left.
+   */
+  retryNetworkFailure: (result: Extract<AttemptResult, { kind: 'network' }>) => boolean;
+  /** Called on every rate-limit answer with the wait that applies before the next attempt. */
+  onRateLimit?: (info: { attempt: number; waitMs: number }) => void;
+  /** Called before each retry's sleep. */
+  onRetry?: (info: { attempt: number; waitMs: number; error: AppError }) => void;
+}
+
+/** Result of {@link runSendLoop}. */
+export type SendLoopResult =
+  | { ok: true; status: number; headers: Headers; body: unknown; attempts: number }
+  | {
+      ok: false;
+      error: AppError;
+      attempts: number;
+      /** The last attempt's raw result (to tell "Meta said no" from "we don't know"). */
+      last: AttemptResult;
+    };
+
+/** True when a 2xx body carries no error envelope. */
+function isSuccess(result: AttemptResult): boolean {
+  if (result.kind !== 'response' || result.status < 200 || result.status > 299) return false;
+  const body = result.body;
+  return !(body !== null && typeof body === 'object' && 'error' in body);
+}
+
+/** Runs attempts until success, a non-retryable failure, or `maxAttempts`. Never throws. */
+export async function runSendLoop(input: SendLoopInput): Promise<SendLoopResult> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await input.attempt();
+    if (result.kind === 'response' && isSuccess(result)) {
+      return {
+        ok: true,
+        status: result.status,
+        headers: result.headers,
+        body: result.body,
+        attempts: attempt,
+      };
+    }
+    const waitMs = retryWaitMs({
+      retryNumber: attempt,
+      ...(result.kind === 'response' ? { headers: result.headers } : {}),
+      nowMs: input.now(),
+    });
+    const ctx = {
+      ...(input.correlationId !== undefined ? { correlationId: input.correlationId } : {}),
+      retryAfterMs: waitMs,
+      attempts: attempt,
+      secrets: input.secrets,
+    };
+    let mapped: MappedFailure;
+    if (result.kind === 'response') {
+      mapped = mapResponseFailure(result.status, result.body, ctx);
+    } else {
+      mapped = mapNetworkFailure(result, ctx);
+      if (mapped.retryable && !input.retryNetworkFailure(result)) mapped = { ...mapped, retryable: false };
+    }
+    if (mapped.rateLimited) input.onRateLimit?.({ attempt, waitMs });
+    if (!mapped.retryable || attempt >= input.maxAttempts) {
+      return { ok: false, error: mapped.error, attempts: attempt, last: result };
+    }
+    input.onRetry?.({ attempt, waitMs, error: mapped.error });
+    await input.sleep(waitMs);
+  }
+}
