@@ -1,0 +1,348 @@
+import { appSecretProof } from './appsecret-proof.js';
+import { backoffDelay } from './backoff.js';
+import { graphApiErrorFromResponse } from './error-response.js';
+import { type GraphApiError, GraphNetworkError, isGraphApiError, isGraphNetworkError } from './errors.js';
+import { Governor, type GovernorScope } from './governor.js';
+import type { GraphHooks, GraphMethod, RequestEvent, ResponseEvent } from './hooks.js';
+import { type GraphPage, type PaginateOptions, paginateEdges } from './paginate.js';
+import { redact, redactUrl, secretVariants } from './redact.js';
+import {
+  assertVersion,
+  buildRequestUrl,
+  DEFAULT_GRAPH_VERSION,
+  type QueryValue,
+  resolveBaseUrl,
+  sameOrigin,
+} from './request-url.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from './retry-policy.js';
+import { type Clock, realSleep, type Sleep, systemClock } from './time.js';
+import { parseUsageHeaders, type UsageSnapshot } from './usage-headers.js';
+
+/** Options of a {@link GraphClient}. */
+export interface GraphClientOptions {
+  /** Sent only as `Authorization: Bearer …`, never in a URL. */
+  accessToken: string;
+  /** `'facebook'` → https://graph.facebook.com, `'instagram'` → https://graph.instagram.com, or a base URL. @default 'facebook' */
+  host?: 'facebook' | 'instagram' | (string & {});
+  /** `vNN.N`. @default DEFAULT_GRAPH_VERSION */
+  version?: string;
+  /** Adds `appsecret_proof` (hex HMAC-SHA256 of the token keyed by this secret) to every same-origin call. */
+  appSecret?: string;
+  /** Per-attempt timeout (connect + body) in ms. @default 30_000 */
+  timeoutMs?: number;
+  /** @default globalThis.fetch, looked up at call time (so nock/msw work) */
+  fetch?: typeof fetch;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Jitter source for backoff, in [0, 1). @default Math.random */
+  random?: () => number;
+  /** A shared governor, or `false` to disable. @default a new Governor using this client's clock and sleep */
+  governor?: Governor | false;
+  /** @default { attempts: 4, baseMs: 500, capMs: 30_000, maxRetryAfterMs: 60_000 } */
+  retry?: Partial<RetryPolicy> | false;
+  /** Receive redacted request/response data only. */
+  hooks?: GraphHooks;
+  /** IG account id: the governor's per-account key. */
+  accountId?: string;
+}
+
+/** Per-call options. */
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  /** JSON body (`application/json`). */
+  json?: unknown;
+  /** Form body (`application/x-www-form-urlencoded`); `undefined` entries are skipped. */
+  form?: Record<string, QueryValue>;
+  /** GET/DELETE default true; POST default false (never retried unless true). */
+  idempotent?: boolean;
+  retry?: Partial<RetryPolicy> | false;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+/** A successful response. */
+export interface GraphResponse<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+  usage: UsageSnapshot;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function policyFrom(...layers: Array<Partial<RetryPolicy> | false | undefined>): RetryPolicy {
+  if (layers.some((l) => l === false)) return { ...DEFAULT_RETRY_POLICY, attempts: 1 };
+  return Object.assign({}, DEFAULT_RETRY_POLICY, ...layers.filter((l) => l !== undefined)) as RetryPolicy;
+}
+
+/**
+ * The Graph API transport: URL building, Bearer auth, `appsecret_proof`, timeouts, typed errors, usage
+ * governor and retries. Resource helpers (publishing, messaging) are plain functions over it.
+ *
+ * @example
+ * const client = new GraphClient({ accessToken, host: 'instagram' });
+ * const me = await client.get<{ id: string; username: string }>('/me', { fields: 'id,username' });
+ */
+export class GraphClient {
+  /** Graph API version used for relative paths, e.g. `v26.0`. */
+  readonly version: string;
+  /** Base URL without a trailing slash, e.g. `https://graph.facebook.com`. */
+  readonly baseUrl: string;
+  readonly #token: string;
+  readonly #proof: string | undefined;
+  readonly #secrets: readonly string[];
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof fetch | undefined;
+  readonly #clock: Clock;
+  readonly #sleep: Sleep;
+  readonly #random: () => number;
+  readonly #governor: Governor | undefined;
+  readonly #retry: Partial<RetryPolicy> | false | undefined;
+  readonly #hooks: GraphHooks;
+  readonly #scope: GovernorScope;
+
+  constructor(options: GraphClientOptions) {
+    if (typeof options?.accessToken !== 'string' || options.accessToken === '') {
+      throw new TypeError('GraphClient: accessToken must be a non-empty string');
+    }
+    this.baseUrl = resolveBaseUrl(options.host);
+    this.version = assertVersion(options.version ?? DEFAULT_GRAPH_VERSION);
+    this.#token = options.accessToken;
+    this.#proof = options.appSecret ? appSecretProof(options.accessToken, options.appSecret) : undefined;
+    this.#secrets = [options.accessToken, options.appSecret, this.#proof]
+      .filter((s): s is string => typeof s === 'string' && s !== '')
+      .flatMap(secretVariants);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#fetch = options.fetch;
+    this.#clock = options.clock ?? systemClock;
+    this.#sleep = options.sleep ?? realSleep;
+    this.#random = options.random ?? Math.random;
+    this.#governor =
+      options.governor === false
+        ? undefined
+        : (options.governor ?? new Governor({ clock: this.#clock, sleep: this.#sleep }));
+    this.#retry = options.retry;
+    this.#hooks = options.hooks ?? {};
+    this.#scope = { app: Governor.appKey(this.baseUrl, options.accessToken) };
+    if (options.accountId !== undefined) this.#scope.account = options.accountId;
+  }
+
+  /** Sends one call (with governor waits and retries) and returns data plus status, headers and usage. */
+  async request<T>(
+    method: GraphMethod,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<GraphResponse<T>> {
+    if (options.json !== undefined && options.form !== undefined) {
+      throw new TypeError('GraphClient.request: pass either json or form, not both');
+    }
+    const url = buildRequestUrl(this.baseUrl, this.version, path, options.query);
+    const credentialed = sameOrigin(url, this.baseUrl);
+    const shownUrl = redactUrl(url.toString(), this.#secrets);
+    if (credentialed && this.#proof) url.searchParams.set('appsecret_proof', this.#proof);
+
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    let body: string | undefined;
+    let bodyType: RequestEvent['bodyType'] = 'none';
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      bodyType = 'json';
+      headers['content-type'] = 'application/json';
+    } else if (options.form !== undefined) {
+      const form = new URLSearchParams();
+      for (const [name, value] of Object.entries(options.form))
+        if (value !== undefined) form.set(name, String(value));
+      body = form.toString();
+      bodyType = 'form';
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    const shownHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (name !== 'authorization') shownHeaders[name] = redact(value, this.#secrets);
+    }
+    if (credentialed) headers['authorization'] = `Bearer ${this.#token}`;
+
+    const policy = policyFrom(this.#retry, options.retry);
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const describe = `${method} ${shownUrl}`;
+
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.#governor) {
+        try {
+          await this.#governor.acquire(this.#scope, options.signal);
+        } catch (error) {
+          throw isGraphApiError(error) ? error : this.#aborted(describe, options.signal, error);
+        }
+      }
+      this.#hooks.beforeRequest?.({ method, url: shownUrl, headers: { ...shownHeaders }, bodyType, attempt });
+      const started = this.#clock.now();
+      let usage: UsageSnapshot | undefined;
+      let status = 0;
+      try {
+        const raw = await this.#send(method, url, headers, body, timeoutMs, options.signal, describe);
+        status = raw.status;
+        usage = parseUsageHeaders(raw.headers);
+        this.#governor?.observe(this.#scope, usage);
+        const data = this.#readBody<T>(raw, usage);
+        this.#governor?.observeSuccess(this.#scope);
+        this.#hooks.afterResponse?.({
+          method,
+          url: shownUrl,
+          attempt,
+          status,
+          durationMs: this.#clock.now() - started,
+          usage,
+          willRetry: false,
+        });
+        return { data, status, headers: raw.headers, usage };
+      } catch (error) {
+        if (isGraphApiError(error)) this.#governor?.observeError(this.#scope, error);
+        const willRetry = shouldRetry({ method, idempotent: options.idempotent, error, attempt, policy });
+        const event: ResponseEvent = {
+          method,
+          url: shownUrl,
+          attempt,
+          status,
+          durationMs: this.#clock.now() - started,
+          willRetry,
+        };
+        if (usage) event.usage = usage;
+        if (isGraphApiError(error) || isGraphNetworkError(error)) event.error = error;
+        this.#hooks.afterResponse?.(event);
+        if (!willRetry) throw error;
+        const retryAfterMs = isGraphApiError(error) ? error.retryAfterMs : undefined;
+        try {
+          await this.#sleep(backoffDelay(attempt, policy, this.#random, retryAfterMs), options.signal);
+        } catch (sleepError) {
+          throw this.#aborted(describe, options.signal, sleepError);
+        }
+      }
+    }
+  }
+
+  /** GET `path` with query parameters (e.g. `{ fields: 'id,caption' }`); returns the parsed body. */
+  async get<T>(path: string, query?: RequestOptions['query'], options: RequestOptions = {}): Promise<T> {
+    return (await this.request<T>('GET', path, { ...options, query: { ...options.query, ...query } })).data;
+  }
+
+  /** POST a form body (or `options.json`); not retried unless `options.idempotent` is true. */
+  async post<T>(path: string, body?: RequestOptions['form'], options: RequestOptions = {}): Promise<T> {
+    const form = body ?? options.form;
+    return (await this.request<T>('POST', path, form === undefined ? options : { ...options, form })).data;
+  }
+
+  /** DELETE `path`; returns the parsed body (usually `{ success: true }`). */
+  async delete<T>(path: string, query?: RequestOptions['query'], options: RequestOptions = {}): Promise<T> {
+    return (await this.request<T>('DELETE', path, { ...options, query: { ...options.query, ...query } }))
+      .data;
+  }
+
+  /**
+   * Iterates every item of a cursor-paged edge (`{ data: T[], paging }`), following `paging.next`
+   * (same origin only; token never in the URL) or `paging.cursors.after`.
+   *
+   * @example for await (const media of client.paginate<{ id: string }>('/1784…/media', { limit: 50 })) …
+   */
+  paginate<T>(
+    path: string,
+    query?: RequestOptions['query'],
+    options: RequestOptions & PaginateOptions = {},
+  ): AsyncIterableIterator<T> {
+    const { maxPages, ...requestOptions } = options;
+    const fetchPage = (p: string, q: Record<string, QueryValue> | undefined): Promise<GraphPage<T>> =>
+      this.get<GraphPage<T>>(p, q, requestOptions);
+    return paginateEdges<T>(fetchPage, this.baseUrl, path, query, maxPages === undefined ? {} : { maxPages });
+  }
+
+  /** Credential-free representation. */
+  toJSON(): { baseUrl: string; version: string } {
+    return { baseUrl: this.baseUrl, version: this.version };
+  }
+
+  [INSPECT](): string {
+    return `GraphClient { baseUrl: '${this.baseUrl}', version: '${this.version}' }`;
+  }
+
+  async #send(
+    method: GraphMethod,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    describe: string,
+  ): Promise<RawResponse> {
+    if (signal?.aborted) throw this.#aborted(describe, signal, signal.reason);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const fetchFn = this.#fetch ?? globalThis.fetch;
+      const init: RequestInit = { method, headers, signal: controller.signal };
+      if (body !== undefined) init.body = body;
+      const response = await fetchFn(url, init);
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text };
+    } catch (cause) {
+      if (timedOut) {
+        throw new GraphNetworkError({
+          kind: 'timeout',
+          request: describe,
+          timeoutMs,
+          secrets: this.#secrets,
+        });
+      }
+      if (signal?.aborted) throw this.#aborted(describe, signal, cause);
+      throw new GraphNetworkError({ kind: 'network', request: describe, cause, secrets: this.#secrets });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #readBody<T>(raw: RawResponse, usage: UsageSnapshot): T {
+    if (raw.status >= 200 && raw.status < 300) {
+      if (raw.text.trim() === '') return null as T;
+      try {
+        return JSON.parse(raw.text) as T;
+      } catch {
+        // fall through: a 2xx with a non-JSON body is reported as an error, never a parse crash
+      }
+    }
+    throw this.#apiError(raw, usage);
+  }
+
+  #apiError(raw: RawResponse, usage: UsageSnapshot): GraphApiError {
+    return graphApiErrorFromResponse({
+      status: raw.status,
+      headers: raw.headers,
+      bodyText: raw.text,
+      usage,
+      nowMs: this.#clock.now(),
+      secrets: this.#secrets,
+    });
+  }
+
+  #aborted(describe: string, signal: AbortSignal | undefined, cause: unknown): GraphNetworkError {
+    return new GraphNetworkError({
+      kind: signal?.aborted ? 'aborted' : 'network',
+      request: describe,
+      cause,
+      secrets: this.#secrets,
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { classifyGraphError } from './classify.js';
+import { GraphApiError } from './errors.js';
+import { redact } from './redact.js';
+import { parseRetryAfter } from './retry-after.js';
+import type { HeaderSource, UsageSnapshot } from './usage-headers.js';
+
+/** A failed HTTP response, as read by the client. */
+export interface ErrorResponseInput {
+  status: number;
+  headers: HeaderSource;
+  bodyText: string;
+  usage: UsageSnapshot;
+  nowMs: number;
+  secrets: readonly string[];
+}
+
+const SNIPPET_MAX = 120;
+
+function toInt(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  return undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** A short, redacted description of a non-JSON body: the HTML `<title>` or the first characters. */
+function describeBody(bodyText: string, contentType: string | null, secrets: readonly string[]): string {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(bodyText)?.[1];
+  const text = redact((title ?? bodyText.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim(), secrets);
+  const snippet = text.length > SNIPPET_MAX ? `${text.slice(0, SNIPPET_MAX)}…` : text;
+  const kind = contentType ? contentType.split(';')[0]?.trim() || 'unknown type' : 'no content-type';
+  if (bodyText.trim() === '') return `empty body (${kind})`;
+  return `non-JSON body (${kind})${snippet ? `: "${snippet}"` : ''}`;
+}
+
+/**
+ * Turns a non-2xx (or unparseable 2xx) response into a {@link GraphApiError}: Meta's `{ error: {...} }`
+ * envelope when present, otherwise a clear description of the body. Never throws on odd bodies.
+ */
+export function graphApiErrorFromResponse(input: ErrorResponseInput): GraphApiError {
+  const { status, headers, bodyText, usage, nowMs, secrets } = input;
+  let retryAfterMs: number | undefined;
+  try {
+    retryAfterMs = parseRetryAfter(headers.get('retry-after'), nowMs);
+  } catch {
+    retryAfterMs = undefined;
+  }
+  const parsed = parseJson(bodyText);
+  const envelope =
+    parsed.ok && typeof parsed.value === 'object' && parsed.value !== null
+      ? (parsed.value as { error?: unknown }).error
+      : undefined;
+
+  if (typeof envelope === 'object' && envelope !== null) {
+    const e = envelope as Record<string, unknown>;
+    const code = toInt(e['code']);
+    const subcode = toInt(e['error_subcode']);
+    const isTransient = e['is_transient'] === true;
+    const { category } = classifyGraphError({ status, code, subcode, isTransient });
+    if (retryAfterMs === undefined && category === 'rate_limit' && usage.blockedForMs > 0) {
+      retryAfterMs = usage.blockedForMs;
+    }
+    return new GraphApiError({
+      status,
+      message: str(e['message']) ?? `Graph API error (HTTP ${status})`,
+      code,
+      subcode,
+      type: str(e['type']),
+      fbtraceId: str(e['fbtrace_id']) ?? headers.get('x-fb-trace-id') ?? undefined,
+      isTransient,
+      userTitle: str(e['error_user_title']),
+      userMessage: str(e['error_user_msg']),
+      retryAfterMs,
+      secrets,
+    });
+  }
+
+  const what = parsed.ok
+    ? 'a JSON body without an error envelope'
+    : describeBody(bodyText, headers.get('content-type'), secrets);
+  const { category } = classifyGraphError({ status });
+  if (retryAfterMs === undefined && category === 'rate_limit' && usage.blockedForMs > 0) {
+    retryAfterMs = usage.blockedForMs;
+  }
+  return new GraphApiError({
+    status,
+    message: `Graph API returned HTTP ${status} with ${what}`,
+    fbtraceId: headers.get('x-fb-trace-id') ?? undefined,
+    retryAfterMs,
+    secrets,
+  });
+}

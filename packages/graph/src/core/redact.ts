@@ -1,0 +1,92 @@
+/**
+ * Credential scrubbing for every string that leaves the client: error messages, stacks, hook payloads.
+ *
+ * Two passes: (1) credential-shaped fragments (`access_token=…`, `Bearer …`) whatever their value, then
+ * (2) every known secret, longest first, in ONE left-to-right pass. The placeholder is chosen so that it
+ * shares no character with any secret; with that, the output provably contains no secret: an occurrence
+ * could not touch a placeholder, so it would lie inside a stretch the single pass already scanned.
+ */
+
+/** Query/form parameter names whose values are credentials. */
+export const CREDENTIAL_PARAMS: readonly string[] = [
+  'access_token',
+  'appsecret_proof',
+  'client_secret',
+  'fb_exchange_token',
+  'input_token',
+];
+
+const PLACEHOLDERS = ['[REDACTED]', '<redacted>', '***', '###', '~~~', '___'];
+
+const PARAM_PATTERN = new RegExp(`\\b(${CREDENTIAL_PARAMS.join('|')})=([^&\\s"'<>]+)`, 'g');
+// Long opaque strings after an auth scheme ("Invalid OAuth access token" must survive: 'access' is short).
+const AUTH_SCHEME_PATTERN = /\b(Bearer|OAuth)(\s+)[A-Za-z0-9._~+/=|-]{16,}/g;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
+
+function placeholderFor(secrets: readonly string[]): string {
+  const used = new Set<string>();
+  for (const secret of secrets) for (const ch of secret) used.add(ch);
+  const fixed = PLACEHOLDERS.find((candidate) => ![...candidate].some((ch) => used.has(ch)));
+  if (fixed !== undefined) return fixed;
+  // Every candidate collides (a hostile secret): use a repeated code point no secret contains.
+  let code = 0x2588;
+  while (used.has(String.fromCodePoint(code))) code += 1;
+  return String.fromCodePoint(code).repeat(3);
+}
+
+/**
+ * Returns the encodings under which a secret could show up in text we produce or receive:
+ * raw, `encodeURIComponent`, form-encoded and JSON-escaped.
+ */
+export function secretVariants(secret: string): string[] {
+  if (secret === '') return [];
+  const variants = new Set<string>([secret]);
+  try {
+    variants.add(encodeURIComponent(secret));
+  } catch {
+    // lone surrogates cannot be URI-encoded; nothing else to add
+  }
+  variants.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  variants.add(JSON.stringify(secret).slice(1, -1));
+  return [...variants].filter((v) => v !== '');
+}
+
+/**
+ * Replaces every occurrence of each secret (and credential-shaped fragments such as `access_token=…`)
+ * in `text`. Pure; never throws.
+ *
+ * @example redact('bad token EAAB123 in request', ['EAAB123']) // → 'bad token [REDACTED] in request'
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  const unique = [...new Set(secrets.filter((s) => typeof s === 'string' && s !== ''))].sort(
+    (a, b) => b.length - a.length,
+  );
+  const placeholder = placeholderFor(unique);
+  let out = String(text)
+    .replace(PARAM_PATTERN, (_m, name: string) => `${name}=${placeholder}`)
+    .replace(AUTH_SCHEME_PATTERN, (_m, scheme: string, space: string) => `${scheme}${space}${placeholder}`);
+  if (unique.length > 0) {
+    const pattern = new RegExp(unique.map(escapeRegExp).join('|'), 'g');
+    out = out.replace(pattern, placeholder);
+  }
+  return out;
+}
+
+/**
+ * Redacts a URL for display: drops credential query parameters (token, proof, secrets) entirely,
+ * then scrubs any remaining secret text.
+ */
+export function redactUrl(url: string, secrets: readonly string[]): string {
+  let shown = url;
+  try {
+    const parsed = new URL(url);
+    for (const name of CREDENTIAL_PARAMS) parsed.searchParams.delete(name);
+    shown = parsed.toString();
+  } catch {
+    // not a URL: fall through to plain text redaction
+  }
+  return redact(shown, secrets);
+}
