@@ -7,9 +7,11 @@
  */
 import type { EmulatorModule } from './core/types.js';
 import { insightsModule } from './insights/index.js';
+import { messagingModule } from './messaging/index.js';
 import { publishingModule } from './publishing/index.js';
+import { webhooksModule } from './webhooks/index.js';
 
 /** Creates the default module list. */
 export function createModules(): EmulatorModule[] {
-  return [publishingModule(), insightsModule()];
+  return [publishingModule(), insightsModule(), messagingModule(), webhooksModule()];
 }

@@ -3,7 +3,12 @@
  * comments, and every message sent or received (text kept in memory: the emulator is a test tool).
  * Messages live in a bounded ring so memory stays flat however long the emulator runs.
  */
-import type { Attachment } from './validate.js';
+
+/** An attachment on a stored message (outbound: Send API types; inbound: webhook types such as `share`). */
+export interface MessageAttachment {
+  type: string;
+  payload?: Record<string, unknown>;
+}
 
 /** An Instagram user (identified to accounts by an IGSID) created through the control plane. */
 export interface IgUser {
@@ -41,7 +46,7 @@ export interface StoredMessage {
   direction: 'inbound' | 'outbound';
   timestamp: number;
   text?: string;
-  attachments?: Attachment[];
+  attachments?: MessageAttachment[];
   /** `HUMAN_AGENT` when sent with that tag. */
   tag?: string;
   /** Set on a private reply: the comment it answered. */

@@ -83,9 +83,9 @@ export class WebhookDeliveryQueue {
   readonly log: DeliveryLog;
   readonly #clock: DeliveryClock;
   readonly #fetch: typeof fetch | undefined;
-  readonly #timeoutMs: number;
-  readonly #maxBatch: number;
-  readonly #sha1: boolean;
+  #timeoutMs: number;
+  #maxBatch: number;
+  #sha1: boolean;
   readonly #maxPending: number;
   readonly #maxRetrying: number;
   readonly #delays: readonly number[];
@@ -126,6 +126,13 @@ export class WebhookDeliveryQueue {
     const excess = lane.pending.length - this.#maxPending;
     if (excess > 0) this.#recordDropped(target, lane.pending.splice(0, excess));
     this.#scheduleFlush(lane);
+  }
+
+  /** Changes POST timeout, signature headers or batch size for future attempts. */
+  configure(options: { timeoutMs?: number; sha1?: boolean; maxBatch?: number }): void {
+    if (options.timeoutMs !== undefined) this.#timeoutMs = options.timeoutMs;
+    if (options.sha1 !== undefined) this.#sha1 = options.sha1;
+    if (options.maxBatch !== undefined) this.#maxBatch = options.maxBatch;
   }
 
   /** Attempts every failed batch whose emulated due time has come. Call after advancing the clock. */
