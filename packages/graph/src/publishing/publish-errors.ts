@@ -1,0 +1,106 @@
+/**
+ * Mapping Graph failures to the connector's result codes — from `status`/`code`/`subcode`/`category`/
+ * `is_transient` only, never from message text.
+ */
+import { type GraphApiError, isGraphApiError, isGraphNetworkError, isRateLimitCode } from '../core/index.js';
+import type { PublishErrorCode, PublishErrorInfo } from './types.js';
+
+/** Which call failed: container creation is special (code 100 there means bad media parameters). */
+export type PublishStep = 'create' | 'status' | 'publish' | 'read' | 'upload';
+
+/** 2207xxx subcodes about the media itself (download, format, size, ratio, caption, tags, carousel shape). */
+export const MEDIA_SUBCODES: ReadonlySet<number> = new Set([
+  2207003, 2207004, 2207005, 2207009, 2207010, 2207023, 2207026, 2207028, 2207035, 2207036, 2207037, 2207040,
+  2207052, 2207053, 2207057, 2207077, 2207082,
+]);
+
+/** Media subcodes worth retrying (Meta's media server failed to fetch/process; not the user's file). */
+export const TRANSIENT_MEDIA_SUBCODES: ReadonlySet<number> = new Set([2207003, 2207053, 2207077, 2207082]);
+
+/** Internal carrier for a typed failure inside a flow; the facade turns it into a result. */
+export class PublishFailure extends Error {
+  override readonly name = 'PublishFailure' as const;
+  readonly info: PublishErrorInfo;
+  constructor(info: PublishErrorInfo) {
+    super(info.message);
+    this.info = info;
+  }
+}
+
+/** Builds a failure. */
+export function failure(
+  code: PublishErrorCode,
+  message: string,
+  retryable: boolean,
+  details?: Record<string, unknown>,
+): PublishFailure {
+  return new PublishFailure(details ? { code, message, retryable, details } : { code, message, retryable });
+}
+
+function graphDetails(e: GraphApiError): Record<string, unknown> {
+  const d: Record<string, unknown> = { status: e.status, category: e.category, action: e.action };
+  if (e.code !== undefined) d['graphCode'] = e.code;
+  if (e.subcode !== undefined) d['graphSubcode'] = e.subcode;
+  if (e.fbtraceId !== undefined) d['fbtraceId'] = e.fbtraceId;
+  if (e.type !== undefined) d['type'] = e.type;
+  if (e.retryAfterMs !== undefined) d['retryAfterMs'] = e.retryAfterMs;
+  if (e.userMessage !== undefined) d['userMessage'] = e.userMessage;
+  return d;
+}
+
+/** True when the error is a media problem (see the MEDIA_ERROR rule in docs/publishing.md). */
+export function isMediaError(e: GraphApiError, step: PublishStep): boolean {
+  const { code, subcode } = e;
+  if (code === 100 && step === 'create') return true;
+  if (code === 9004 || code === -2 || code === 352) return true;
+  if (code !== undefined && code >= 36000 && code <= 36004) return true;
+  return subcode !== undefined && MEDIA_SUBCODES.has(subcode);
+}
+
+/** Maps any thrown value from a Graph call to result-error data. */
+export function toPublishError(error: unknown, step: PublishStep): PublishErrorInfo {
+  if (error instanceof PublishFailure) return error.info;
+  if (isGraphNetworkError(error)) {
+    return {
+      code: 'NETWORK_ERROR',
+      message: error.message,
+      retryable: error.kind !== 'aborted',
+      details: { kind: error.kind, step },
+    };
+  }
+  if (!isGraphApiError(error)) {
+    return {
+      code: 'API_ERROR',
+      message: 'Unexpected failure while calling the Graph API.',
+      retryable: false,
+      details: { step },
+    };
+  }
+  const e = error;
+  const details = { ...graphDetails(e), step };
+  // 4/2207051 is "restricted as suspected spam", not throttling: never auto-retry it.
+  if (e.code === 4 && e.subcode === 2207051)
+    return { code: 'API_ERROR', message: e.message, retryable: false, details };
+  if (e.status === 429 || isRateLimitCode(e.code) || e.category === 'rate_limit') {
+    return { code: 'RATE_LIMIT', message: e.message, retryable: true, details };
+  }
+  if (e.code === 190 || e.category === 'auth')
+    return { code: 'OAUTH_ERROR', message: e.message, retryable: false, details };
+  if (e.code === 9 || e.subcode === 2207042)
+    return { code: 'PUBLISH_LIMIT', message: e.message, retryable: true, details };
+  if (isMediaError(e, step)) {
+    const retryable =
+      e.isTransient ||
+      (e.subcode !== undefined && TRANSIENT_MEDIA_SUBCODES.has(e.subcode)) ||
+      (e.code === -2 && e.subcode === undefined);
+    return { code: 'MEDIA_ERROR', message: e.message, retryable, details };
+  }
+  return { code: 'API_ERROR', message: e.message, retryable: e.retryable, details };
+}
+
+/** Reads a 2207xxx subcode out of a container's `status` text (e.g. `"Error: … (2207026)"`, `"-2/2207003"`). */
+export function subcodeFromStatus(status: unknown): number | undefined {
+  if (typeof status !== 'string') return undefined;
+  const m = /\b(22\d{5})\b/.exec(status);
+  return m ? Number(m[1]) : undefined;
+}
