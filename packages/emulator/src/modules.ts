@@ -6,6 +6,7 @@
  * (src/messaging/index.ts) and `webhooksModule` (src/webhooks/index.ts). See core/EXTENDING.md.
  */
 import type { EmulatorModule } from './core/types.js';
+import { identityModule } from './identity/index.js';
 import { insightsModule } from './insights/index.js';
 import { messagingModule } from './messaging/index.js';
 import { publishingModule } from './publishing/index.js';
@@ -13,5 +14,5 @@ import { webhooksModule } from './webhooks/index.js';
 
 /** Creates the default module list. */
 export function createModules(): EmulatorModule[] {
-  return [publishingModule(), insightsModule(), messagingModule(), webhooksModule()];
+  return [identityModule(), publishingModule(), insightsModule(), messagingModule(), webhooksModule()];
 }

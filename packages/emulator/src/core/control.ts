@@ -42,12 +42,8 @@ export class EmulatorControlError extends Error {
   }
 }
 
-/**
- * Typed control methods. Modules extend this interface by declaration merging
- * (`declare module '../core/control.js' { interface EmulatorControl { ... } }`) and add the
- * implementation to `ctx.control` in `init`.
- */
-export interface EmulatorControl {
+/** The core's typed control methods. */
+export interface CoreControl {
   /** Creates an account (and a fresh app unless `appId`) with a long-lived, all-permission token. */
   createAccount(input?: CreateAccountInput): Promise<CreatedAccount>;
   /** Issues another token for an account (`expiresInSec: null` = never expires). */
@@ -72,6 +68,13 @@ export interface EmulatorControl {
   /** Ground truth. */
   state(): Promise<EmulatorState>;
 }
+
+/**
+ * Typed control methods: the core's plus every module's. Modules extend this interface by
+ * declaration merging (`declare module '../core/control.js' { interface EmulatorControl { ... } }`)
+ * and add the implementation to `ctx.control` in `init`.
+ */
+export interface EmulatorControl extends CoreControl {}
 
 function body(req: { args: Record<string, unknown> }): Record<string, unknown> {
   return req.args;
@@ -218,7 +221,7 @@ export function installControl(emu: Emulator): EmulatorControl {
     return res.body as T;
   };
   const enc = encodeURIComponent;
-  const control: EmulatorControl = {
+  const control: CoreControl = {
     createAccount: (input = {}) => call('POST', '/__emulator/accounts', input),
     issueToken: (id, input = {}) => call('POST', `/__emulator/accounts/${enc(id)}/tokens`, input),
     invalidateTokens: (id, subcode = 460) =>

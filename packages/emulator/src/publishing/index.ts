@@ -1,7 +1,75 @@
-/** Publishing module (containers, media_publish, media reads, rupload). Work in progress. */
-import type { EmulatorModule } from '../core/types.js';
+/**
+ * Publishing module: containers, media_publish, content_publishing_limit, media reads and
+ * resumable upload. State lives in one `PublishingStore`; status is computed lazily.
+ */
+import type { MediaView } from '../core/services.js';
+import type { EmulatorContext, EmulatorModule } from '../core/types.js';
+import { createContainer } from './create.js';
+import { publishContainer, publishingLimit } from './publish.js';
+import { listMedia, readChildren, readContainer, readMedia } from './read.js';
+import { uploadChunk, uploadStatus } from './rupload.js';
+import { type Media, PublishingStore } from './store.js';
+
+function view(m: Media): MediaView {
+  const {
+    containerId: _c,
+    mediaUrl: _u,
+    thumbnailUrl: _t,
+    children: _ch,
+    parentId: _p,
+    shareToFeed: _s,
+    altText: _a,
+    ...v
+  } = m;
+  return v;
+}
 
 /** Creates the publishing module. */
 export function publishingModule(): EmulatorModule {
-  return { name: 'publishing', init: () => undefined, reset: () => undefined, snapshot: () => ({}) };
+  const store = new PublishingStore();
+  let ctx: EmulatorContext;
+  return {
+    name: 'publishing',
+    init(c) {
+      ctx = c;
+      const r = c.router;
+      const isAccount = (p: Record<string, string>) =>
+        p['id'] === 'me' || c.accounts.account(p['id']!) !== undefined;
+      const container = (p: Record<string, string>) => store.containers.get(p['id']!);
+      const media = (p: Record<string, string>) => store.media.get(p['id']!);
+
+      r.post('/:id/media', (req) => createContainer(ctx, store, req), { when: isAccount });
+      r.get('/:id/media', (req) => listMedia(ctx, store, req, 'media'), { when: isAccount });
+      r.get('/:id/stories', (req) => listMedia(ctx, store, req, 'stories'), { when: isAccount });
+      r.post('/:id/media_publish', (req) => publishContainer(ctx, store, req), { when: isAccount });
+      r.get('/:id/content_publishing_limit', (req) => publishingLimit(ctx, store, req), { when: isAccount });
+      r.get('/:id', (req) => readContainer(ctx, container(req.params)!, req), {
+        when: (p) => container(p) !== undefined,
+      });
+      r.get('/:id', (req) => readMedia(ctx, store, media(req.params)!, req), {
+        when: (p) => media(p) !== undefined,
+      });
+      r.get('/:id/children', (req) => readChildren(ctx, store, media(req.params)!, req), {
+        when: (p) => media(p) !== undefined,
+      });
+      r.post('/rupload/ig-api-upload/:version/:containerId', (req) => uploadChunk(ctx, store, req));
+      r.get('/rupload/ig-api-upload/:version/:containerId', (req) => uploadStatus(ctx, store, req));
+
+      c.services.media = {
+        get: (id) => {
+          const m = store.media.get(id);
+          return m === undefined ? undefined : view(m);
+        },
+        ofAccount: (igUserId) =>
+          (store.byAccount.get(igUserId) ?? []).flatMap((id) => {
+            const m = store.media.get(id);
+            return m === undefined ? [] : [view(m)];
+          }),
+      };
+    },
+    reset: () => store.reset(),
+    snapshot: () => store.snapshot(ctx.clock.now()),
+  };
 }
+
+export type { Container, Media } from './store.js';

@@ -1,0 +1,164 @@
+/**
+ * Containers and published media, with status computed lazily from timestamps:
+ * IN_PROGRESS → FINISHED | ERROR at `readyAt`, EXPIRED 24 h after creation, PUBLISHED once published.
+ * Source: https://developers.facebook.com/documentation/instagram-platform/instagram-graph-api/reference/ig-container
+ */
+import type { MediaView } from '../core/services.js';
+import type { MediaProps } from './media-url.js';
+
+/** `media_type` a container was created with (carousel children: IMAGE or VIDEO + isCarouselItem). */
+export type ContainerKind = 'IMAGE' | 'VIDEO' | 'REELS' | 'STORIES' | 'CAROUSEL';
+
+/** Container status codes. */
+export type StatusCode = 'IN_PROGRESS' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'PUBLISHED';
+
+/** How processing ends. */
+export type Outcome =
+  | { kind: 'finish' }
+  | { kind: 'stuck' }
+  | { kind: 'error'; code: number; subcode: number; message: string };
+
+/** A media container. */
+export interface Container {
+  id: string;
+  igUserId: string;
+  kind: ContainerKind;
+  isCarouselItem: boolean;
+  media: 'image' | 'video' | 'carousel';
+  caption?: string;
+  children?: string[];
+  url?: string;
+  coverUrl?: string;
+  thumbOffsetMs?: number;
+  shareToFeed?: boolean;
+  altText?: string;
+  props?: MediaProps;
+  createdAt: number;
+  /** When processing ends; null while a resumable upload is incomplete. */
+  readyAt: number | null;
+  processMs: number;
+  outcome: Outcome;
+  upload?: { fileSize: number | null; offset: number; viaUrl?: string };
+  publishedAt?: number;
+  mediaId?: string;
+}
+
+/** A published media object. */
+export interface Media extends MediaView {
+  containerId: string;
+  mediaUrl: string;
+  thumbnailUrl?: string;
+  children?: string[];
+  parentId?: string;
+  shareToFeed?: boolean;
+  altText?: string;
+}
+
+/** A second (or later) publish of an already published container. */
+export interface DuplicatePublish {
+  containerId: string;
+  igUserId: string;
+  mediaId: string;
+  attempts: number;
+  lastAttemptAt: number;
+}
+
+/** 24 h container lifetime. */
+export const CONTAINER_TTL_MS = 24 * 3600_000;
+/** Unpublished containers are forgotten this long after creation (bounded memory). */
+export const CONTAINER_FORGET_MS = 7 * 24 * 3600_000;
+
+/** Status of a container at `now`. */
+export function statusOf(c: Container, now: number): StatusCode {
+  if (c.publishedAt !== undefined) return 'PUBLISHED';
+  const expired = now >= c.createdAt + CONTAINER_TTL_MS;
+  if (c.readyAt === null || now < c.readyAt || c.outcome.kind === 'stuck')
+    return expired ? 'EXPIRED' : 'IN_PROGRESS';
+  if (c.outcome.kind === 'error') return 'ERROR';
+  return expired ? 'EXPIRED' : 'FINISHED';
+}
+
+/** The human `status` text that accompanies `status_code` (ERROR carries the subcode). */
+export function statusText(c: Container, now: number): string {
+  switch (statusOf(c, now)) {
+    case 'PUBLISHED':
+      return 'Published: Media has been published.';
+    case 'EXPIRED':
+      return 'Expired: Media container has expired (not published within 24 hours).';
+    case 'IN_PROGRESS':
+      return 'In Progress: Media is still being processed.';
+    case 'FINISHED':
+      return 'Finished: Media has been uploaded and it is ready to be published.';
+    case 'ERROR': {
+      const o = c.outcome as Extract<Outcome, { kind: 'error' }>;
+      return `Error: Media upload has failed with error code ${o.subcode}`;
+    }
+  }
+}
+
+/** All publishing state of one emulator. */
+export class PublishingStore {
+  readonly containers = new Map<string, Container>();
+  readonly media = new Map<string, Media>();
+  /** igUserId → publish times (pruned to the quota window). */
+  readonly publishes = new Map<string, number[]>();
+  /** igUserId → container creation times (pruned to 24 h). */
+  readonly creations = new Map<string, number[]>();
+  readonly duplicates = new Map<string, DuplicatePublish>();
+  /** igUserId → media ids newest first (posts and stories, no carousel children). */
+  readonly byAccount = new Map<string, string[]>();
+
+  /** Times within `windowMs` before `now`, pruning older ones in place. */
+  window(map: Map<string, number[]>, igUserId: string, now: number, windowMs: number): number[] {
+    const list = map.get(igUserId) ?? [];
+    let drop = 0;
+    while (drop < list.length && list[drop]! <= now - windowMs) drop++;
+    if (drop > 0) list.splice(0, drop);
+    map.set(igUserId, list);
+    return list;
+  }
+
+  /** Forgets unpublished containers of an account older than CONTAINER_FORGET_MS. */
+  forgetOld(now: number): void {
+    for (const [id, c] of this.containers)
+      if (c.publishedAt === undefined && now - c.createdAt > CONTAINER_FORGET_MS) this.containers.delete(id);
+  }
+
+  addMedia(m: Media): void {
+    this.media.set(m.id, m);
+    if (m.isCarouselChild) return;
+    const list = this.byAccount.get(m.igUserId) ?? [];
+    list.unshift(m.id);
+    this.byAccount.set(m.igUserId, list);
+  }
+
+  reset(): void {
+    this.containers.clear();
+    this.media.clear();
+    this.publishes.clear();
+    this.creations.clear();
+    this.duplicates.clear();
+    this.byAccount.clear();
+  }
+
+  /** Ground truth. */
+  snapshot(now: number): Record<string, unknown> {
+    return {
+      containers: [...this.containers.values()].map((c) => ({
+        id: c.id,
+        igUserId: c.igUserId,
+        mediaType: c.kind,
+        isCarouselItem: c.isCarouselItem,
+        statusCode: statusOf(c, now),
+        createdAt: c.createdAt,
+        readyAt: c.readyAt,
+        ...(c.children === undefined ? {} : { children: c.children }),
+        ...(c.mediaId === undefined ? {} : { mediaId: c.mediaId }),
+        ...(c.upload === undefined ? {} : { upload: { ...c.upload } }),
+      })),
+      media: [...this.media.values()].map((m) => ({ ...m })),
+      duplicatePublishes: [...this.duplicates.values()].map((d) => ({ ...d })),
+      publishingQuota: Object.fromEntries([...this.publishes].map(([id, list]) => [id, list.length])),
+    };
+  }
+}
