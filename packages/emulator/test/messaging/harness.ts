@@ -74,10 +74,7 @@ export async function harness() {
       ...(input.humanAgent === undefined ? {} : { humanAgent: input.humanAgent }),
     });
     const { igsid } = await ctl<{ igsid: string }>('POST', '/users', { username: 'jane' });
-    const token =
-      account.loginType === 'facebook' || input.loginType === 'facebook'
-        ? account.pageAccessToken
-        : account.accessToken;
+    const token = input.loginType === 'facebook' ? account.pageAccessToken : account.accessToken;
     return { account, igsid, token };
   }
 

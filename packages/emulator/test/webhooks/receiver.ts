@@ -20,6 +20,7 @@ export type Responder = (req: Received, res: ServerResponse) => number | 'hang' 
  */
 export async function startReceiver(options: { verifyToken?: string; respond?: Responder } = {}) {
   const received: Received[] = [];
+  const handshakes: URL[] = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   let respond: Responder = options.respond ?? (() => 200);
   let verifyToken = options.verifyToken ?? 'verify-me';
@@ -31,6 +32,7 @@ export async function startReceiver(options: { verifyToken?: string; respond?: R
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'GET') {
+        handshakes.push(url);
         const ok =
           url.searchParams.get('hub.mode') === 'subscribe' &&
           url.searchParams.get('hub.verify_token') === verifyToken;
@@ -66,6 +68,8 @@ export async function startReceiver(options: { verifyToken?: string; respond?: R
   return {
     url: `http://127.0.0.1:${port}/webhook`,
     received,
+    /** Query URLs of the verification GETs received. */
+    handshakes,
     /** Resolves once at least `n` POSTs arrived. */
     waitFor(n: number): Promise<void> {
       if (received.length >= n) return Promise.resolve();
