@@ -1,10 +1,11 @@
 /**
  * Credential scrubbing for every string that leaves the client: error messages, stacks, hook payloads.
  *
- * Two passes: (1) credential-shaped fragments (`access_token=…`, `Bearer …`) whatever their value, then
- * (2) every known secret, longest first, in ONE left-to-right pass. The placeholder is chosen so that it
- * shares no character with any secret; with that, the output provably contains no secret: an occurrence
- * could not touch a placeholder, so it would lie inside a stretch the single pass already scanned.
+ * Two steps: (1) credential-shaped fragments (`access_token=…`, `Bearer …`) whatever their value, then
+ * (2) every known secret, longest first, in ONE left-to-right pass, replaced by `[REDACTED]`. If a secret
+ * still occurs afterwards (a contrived secret completed by the placeholder itself), the text is redone
+ * with a placeholder sharing no character with any secret: then no occurrence can touch a placeholder, so
+ * it would lie inside a stretch the single pass already scanned — the output provably holds no secret.
  */
 
 /** Query/form parameter names whose values are credentials. */
@@ -64,15 +65,17 @@ export function redact(text: string, secrets: readonly string[]): string {
   const unique = [...new Set(secrets.filter((s) => typeof s === 'string' && s !== ''))].sort(
     (a, b) => b.length - a.length,
   );
-  const placeholder = placeholderFor(unique);
-  let out = String(text)
-    .replace(PARAM_PATTERN, (_m, name: string) => `${name}=${placeholder}`)
-    .replace(AUTH_SCHEME_PATTERN, (_m, scheme: string, space: string) => `${scheme}${space}${placeholder}`);
-  if (unique.length > 0) {
-    const pattern = new RegExp(unique.map(escapeRegExp).join('|'), 'g');
-    out = out.replace(pattern, placeholder);
-  }
-  return out;
+  const pattern = unique.length > 0 ? new RegExp(unique.map(escapeRegExp).join('|'), 'g') : undefined;
+  const pass = (placeholder: string): string => {
+    const out = String(text)
+      .replace(PARAM_PATTERN, (_m, name: string) => `${name}=${placeholder}`)
+      .replace(AUTH_SCHEME_PATTERN, (_m, scheme: string, space: string) => `${scheme}${space}${placeholder}`);
+    return pattern ? out.replace(pattern, placeholder) : out;
+  };
+  const readable = pass(PLACEHOLDERS[0]!);
+  // The usual placeholder can combine with surrounding text into a secret only for contrived secrets;
+  // then fall back to one that shares no character with any secret (provably leak-free).
+  return unique.some((s) => readable.includes(s)) ? pass(placeholderFor(unique)) : readable;
 }
 
 /**
