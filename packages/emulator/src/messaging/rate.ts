@@ -26,7 +26,19 @@ export const DEFAULT_SEND_RATE_LIMITS: Readonly<SendRateLimits> = {
   privateRepliesPerHour: 750,
 };
 
-const WINDOW_MS: Record<RateBucket, number> = { text: 1000, media: 1000, private_reply: 3_600_000 };
+/**
+ * Arrival-jitter allowance for the per-second buckets: a send is counted for 950 ms rather than
+ * 1000 ms. The emulator stamps sends on arrival, the client paces them on departure; without this
+ * allowance a client that keeps exactly 100 sends in every 1 s of its own clock could be refused
+ * because one earlier request spent a few ms longer on the wire. Effective ceiling: 100 per 950 ms.
+ */
+export const ARRIVAL_GRACE_MS = 50;
+
+const WINDOW_MS: Record<RateBucket, number> = {
+  text: 1000 - ARRIVAL_GRACE_MS,
+  media: 1000 - ARRIVAL_GRACE_MS,
+  private_reply: 3_600_000,
+};
 
 /** Result of {@link SendRateLimiter.tryAcquire}. */
 export type RateDecision =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SendRateLimiter } from '../../src/messaging/rate.js';
+import { ARRIVAL_GRACE_MS, SendRateLimiter } from '../../src/messaging/rate.js';
 
 function clock(t = 1_000_000) {
   return { now: () => t, set: (v: number) => (t = v) };
@@ -14,9 +14,16 @@ describe('SendRateLimiter', () => {
       expect(r.tryAcquire('a', 'text').ok).toBe(true);
     }
     const refused = r.tryAcquire('a', 'text');
-    expect(refused).toEqual({ ok: false, used: 100, limit: 100, retryAfterMs: 1000 - 495 });
+    expect(refused).toEqual({
+      ok: false,
+      used: 100,
+      limit: 100,
+      retryAfterMs: 1000 - ARRIVAL_GRACE_MS - 495,
+    });
     expect(r.tryAcquire('b', 'text').ok).toBe(true); // other account unaffected
-    c.set(1_001_000); // first stamp (1_000_000) leaves the window
+    c.set(1_000_000 + 1000 - ARRIVAL_GRACE_MS - 1);
+    expect(r.tryAcquire('a', 'text').ok).toBe(false);
+    c.set(1_000_000 + 1000 - ARRIVAL_GRACE_MS); // first stamp (1_000_000) leaves the window
     expect(r.tryAcquire('a', 'text').ok).toBe(true);
     expect(r.tryAcquire('a', 'text').ok).toBe(false);
   });
