@@ -3,6 +3,8 @@
  * data, evaluated in order; the first matching row wins. Messages are composed from codes only: Meta's free
  * text is never copied (it may quote the request).
  */
+
+import type { AttemptResult } from './attempt.js';
 import {
   type AppError,
   type AppErrorDetails,
@@ -15,7 +17,6 @@ import {
   UnauthorizedError,
 } from './errors.js';
 import { mentionsSecret } from './privacy.js';
-import type { AttemptResult } from './transport.js';
 
 /** The fields of Meta's error envelope that decisions are made on. */
 export interface GraphErrorFields {
@@ -79,8 +80,6 @@ export interface MappingContext {
   retryAfterMs: number;
   /** Attempts made so far, recorded in `details`. */
   attempts: number;
-  /** Token, message text, …: strings that must not be echoed from Meta's answer into the error. */
-  secrets?: readonly (string | undefined)[];
 }
 
 /** A mapped failure: the error to throw and whether the contract allows retrying it. */
@@ -174,9 +173,8 @@ export const SEND_ERROR_TABLE: readonly MappingRow[] = [
   },
 ];
 
-/** Maps a Meta answer (non-2xx, or 2xx carrying an error envelope) to the contract's error. */
-export function mapResponseFailure(status: number, body: unknown, ctx: MappingContext): MappedFailure {
-  const fields = readGraphError(body, ctx.secrets) ?? {};
+/** Maps an error answer from Meta (non-2xx, or a 2xx carrying an error envelope) to the contract's error. */
+export function mapErrorAnswer(status: number, fields: GraphErrorFields, ctx: MappingContext): MappedFailure {
   // A 2xx carrying an error envelope is treated like the 400 Meta normally sends with it.
   const effectiveStatus = status >= 200 && status < 300 ? 400 : status;
   const details: AppErrorDetails = {

@@ -1,10 +1,18 @@
 // Messaging: the `sendInstagramMessage` service contract, the policy-aware `MessagingClient`, the send limiter.
 export * from './audit.js';
 export {
-  type GraphErrorFields,
+  type CallOptions,
+  MessagingClient,
+  type MessagingClientOptions,
+  type PrivateReplyOptions,
+  type SendResult,
+  type SentResult,
+  type UnknownOutcomeResult,
+  type UserSendOptions,
+} from './client.js';
+export {
   isMessagingRateLimitCode,
   PRIVATE_REPLY_USED_SUBCODE,
-  readGraphError,
   SEND_ERROR_TABLE,
   WINDOW_CLOSED_SUBCODES,
 } from './error-mapping.js';
@@ -25,13 +33,48 @@ export {
   UnauthorizedError,
 } from './errors.js';
 export {
-  backoffDelayMs,
-  MESSAGING_RETRY_DEFAULTS,
-  parseRegainAccessMs,
-  parseRetryAfter,
-  retryWaitMs,
-  serverRequestedWaitMs,
-} from './retry-timing.js';
+  DEFAULT_SEND_RATES,
+  getSharedSendLimiter,
+  type SendClass,
+  SendLimiter,
+  type SendLimiterOptions,
+  type SendRate,
+} from './limiter.js';
+export {
+  type CommentState,
+  type ConversationPolicyInput,
+  type ConversationState,
+  checkConversationPolicy,
+  checkPrivateReplyPolicy,
+  enforcePolicy,
+  HUMAN_AGENT_WINDOW_MS,
+  type PolicyDecision,
+  type PolicyRefusalReason,
+  type PolicySendKind,
+  type PolicyTime,
+  PRIVATE_REPLY_WINDOW_MS,
+  STANDARD_WINDOW_MS,
+  toEpochMs,
+} from './policy.js';
+export {
+  createReconciliationKey,
+  hashMessageText,
+  type ReconcileOptions,
+  type ReconcileResult,
+  type ReconciliationRecord,
+  reconcileUnknownSend,
+} from './reconcile.js';
+export { MESSAGING_RETRY_DEFAULTS } from './retry-timing.js';
+export type {
+  AttachmentInput,
+  AttachmentSource,
+  AttachmentType,
+  GenericTemplateElement,
+  QuickReply,
+  SenderAction,
+  SendKind,
+  TemplateButton,
+} from './send-requests.js';
 export {
   createInstagramService,
   DEFAULT_MESSAGING_API_VERSION,

@@ -3,10 +3,10 @@
  * limits, decide whether the failure may be retried, wait through the injected `sleep`, repeat.
  */
 
-import { type MappedFailure, mapNetworkFailure, mapResponseFailure } from './error-mapping.js';
+import type { AttemptResult } from './attempt.js';
+import { type MappedFailure, mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
 import type { AppError } from './errors.js';
 import { retryWaitMs } from './retry-timing.js';
-import type { AttemptResult } from './transport.js';
 
 /** Inputs of {@link runSendLoop}. */
 export interface SendLoopInput {
@@ -15,10 +15,7 @@ export interface SendLoopInput {
   /** Total attempts allowed (≥ 1). */
   maxAttempts: number;
   sleep: (ms: number) => Promise<void>;
-  now: () => number;
   correlationId?: string;
-  /** Strings that must never be echoed into errors. */
-  secrets: readonly (string | undefined)[];
   /**
    * Whether a network failure may be retried. The service contract retries all of them; `MessagingClient`
    * only those where the request provably never left.
@@ -32,7 +29,7 @@ export interface SendLoopInput {
 
 /** Result of {@link runSendLoop}. */
 export type SendLoopResult =
-  | { ok: true; status: number; headers: Headers; body: unknown; attempts: number }
+  | { ok: true; status: number; data: unknown; attempts: number }
   | {
       ok: false;
       error: AppError;
@@ -41,40 +38,25 @@ export type SendLoopResult =
       last: AttemptResult;
     };
 
-/** True when a 2xx body carries no error envelope. */
-function isSuccess(result: AttemptResult): boolean {
-  if (result.kind !== 'response' || result.status < 200 || result.status > 299) return false;
-  const body = result.body;
-  return !(body !== null && typeof body === 'object' && 'error' in body);
-}
-
-/** Runs attempts until success, a non-retryable failure, or `maxAttempts`. Never throws. */
+/**
+ * Runs attempts until success, a non-retryable failure, or `maxAttempts`. HTTP and network failures become
+ * results; only errors thrown by `attempt` itself (e.g. a limiter refusal) propagate.
+ */
 export async function runSendLoop(input: SendLoopInput): Promise<SendLoopResult> {
   for (let attempt = 1; ; attempt++) {
     const result = await input.attempt();
-    if (result.kind === 'response' && isSuccess(result)) {
-      return {
-        ok: true,
-        status: result.status,
-        headers: result.headers,
-        body: result.body,
-        attempts: attempt,
-      };
+    if (result.kind === 'success') {
+      return { ok: true, status: result.status, data: result.data, attempts: attempt };
     }
-    const waitMs = retryWaitMs({
-      retryNumber: attempt,
-      ...(result.kind === 'response' ? { headers: result.headers } : {}),
-      nowMs: input.now(),
-    });
+    const waitMs = retryWaitMs(attempt, result.kind === 'error' ? result.serverWaitMs : undefined);
     const ctx = {
       ...(input.correlationId !== undefined ? { correlationId: input.correlationId } : {}),
       retryAfterMs: waitMs,
       attempts: attempt,
-      secrets: input.secrets,
     };
     let mapped: MappedFailure;
-    if (result.kind === 'response') {
-      mapped = mapResponseFailure(result.status, result.body, ctx);
+    if (result.kind === 'error') {
+      mapped = mapErrorAnswer(result.status, result.fields, ctx);
     } else {
       mapped = mapNetworkFailure(result, ctx);
       if (mapped.retryable && !input.retryNetworkFailure(result)) mapped = { ...mapped, retryable: false };

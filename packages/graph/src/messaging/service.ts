@@ -4,6 +4,8 @@
  * event per call and a security event per rate-limit answer.
  */
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_GRAPH_VERSION, GraphClient } from '../core/index.js';
+import { postMessagesAttempt } from './attempt.js';
 import {
   createStderrAuditSink,
   type MessagingAuditEvent,
@@ -14,11 +16,10 @@ import { type AppError, BadRequestError, ConfigurationError, InternalServerError
 import { redactSecrets, utf8ByteLength } from './privacy.js';
 import { MESSAGING_RETRY_DEFAULTS } from './retry-timing.js';
 import { runSendLoop } from './send-loop.js';
-import { postJson } from './transport.js';
 import type { InstagramSendMessageRequest, InstagramSendMessageResponse } from './types.js';
 
 /** Graph API version used when none is configured (newest stable). */
-export const DEFAULT_MESSAGING_API_VERSION = 'v26.0';
+export const DEFAULT_MESSAGING_API_VERSION = DEFAULT_GRAPH_VERSION;
 /** Base URL used when none is configured. */
 export const DEFAULT_MESSAGING_BASE_URL = 'https://graph.facebook.com';
 /** Largest text Meta accepts, in UTF-8 bytes. */
@@ -63,7 +64,10 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 interface ResolvedConfig {
   accessToken: string;
-  url: string;
+  apiVersion: string;
+  baseUrl: string;
+  /** `/me/messages` or `/{pageId}/messages`. */
+  path: string;
 }
 
 function resolveConfig(options: InstagramServiceOptions): ResolvedConfig {
@@ -90,7 +94,7 @@ function resolveConfig(options: InstagramServiceOptions): ResolvedConfig {
   }
   const pageId = options.pageId !== undefined ? options.pageId : process.env['INSTAGRAM_PAGE_ID'];
   const node = pageId && pageId.trim() !== '' ? encodeURIComponent(pageId.trim()) : 'me';
-  return { accessToken, url: `${baseUrl}/${apiVersion}/${node}/messages` };
+  return { accessToken, apiVersion, baseUrl, path: `/${node}/messages` };
 }
 
 /**
@@ -102,7 +106,17 @@ export function createInstagramService(options: InstagramServiceOptions = {}): I
   const audit = options.audit ?? createStderrAuditSink();
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  // Transport only: the contract's own retries and audit wrap it, so the client's retry and governor are off.
+  const client = new GraphClient({
+    accessToken: config.accessToken,
+    host: config.baseUrl,
+    version: config.apiVersion,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retry: false,
+    governor: false,
+    clock: { now },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 
   async function sendInstagramMessage(
     recipientId: string,
@@ -140,19 +154,10 @@ export function createInstagramService(options: InstagramServiceOptions = {}): I
 
     const request: InstagramSendMessageRequest = { recipient: { id: recipient }, message: { text } };
     const outcome = await runSendLoop({
-      attempt: () =>
-        postJson({
-          url: config.url,
-          accessToken: config.accessToken,
-          body: request,
-          timeoutMs,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }),
+      attempt: () => postMessagesAttempt({ client, path: config.path, body: request, secrets }),
       maxAttempts: MESSAGING_RETRY_DEFAULTS.attempts,
       sleep,
-      now,
       correlationId: cid,
-      secrets,
       retryNetworkFailure: () => true,
       onRateLimit: ({ attempt, waitMs }) =>
         safeEmit(audit.logSecurityEvent.bind(audit), {
@@ -164,7 +169,7 @@ export function createInstagramService(options: InstagramServiceOptions = {}): I
     });
     if (!outcome.ok) return fail(outcome.error, outcome.attempts);
 
-    const body = outcome.body as Partial<Record<'recipient_id' | 'message_id', unknown>> | undefined;
+    const body = outcome.data as Partial<Record<'recipient_id' | 'message_id', unknown>> | undefined;
     if (!body || typeof body.message_id !== 'string' || body.message_id === '') {
       return fail(
         new InternalServerError('Instagram accepted the request but returned no message id', {

@@ -1,0 +1,263 @@
+/**
+ * Per-account send limiter matching Meta's published Send API rates. Each (account, class) pair is a sliding
+ * window: at most `limit` grants in any `intervalMs·(1 + safetyMargin)` span, so bursts are allowed but no
+ * window (fixed, sliding or token-bucket) on Meta's side sees more than `limit`. Waiters are served FIFO; a
+ * send is refused at once (typed `SendQueueFullError`) when the queue is full or its predicted wait exceeds
+ * `maxWaitMs`. Clock and sleep are injectable, so tests run on a fake clock.
+ */
+import { SendQueueFullError } from './errors.js';
+
+/** Send classes with separate budgets. */
+export type SendClass = 'text' | 'media' | 'private_reply';
+
+/** A rate: at most `limit` sends per `intervalMs`. */
+export interface SendRate {
+  limit: number;
+  intervalMs: number;
+}
+
+/**
+ * Meta's published per-account rates: text/links/reactions/stickers/sender actions 100/s; audio/video (and,
+ * conservatively, every attachment) 10/s; private replies to posts/reels 750/hour.
+ */
+export const DEFAULT_SEND_RATES: Readonly<Record<SendClass, SendRate>> = Object.freeze({
+  text: { limit: 100, intervalMs: 1000 },
+  media: { limit: 10, intervalMs: 1000 },
+  private_reply: { limit: 750, intervalMs: 3_600_000 },
+});
+
+/** Options of {@link SendLimiter}. */
+export interface SendLimiterOptions {
+  /** Per-class rates (merged over {@link DEFAULT_SEND_RATES}). */
+  rates?: Partial<Record<SendClass, SendRate>>;
+  /**
+   * Fraction added to each interval to absorb network jitter between this process and Meta.
+   * @default 0.05 (so 100/s becomes 100 per 1.05 s, ≈ 95% of the allowed rate)
+   */
+  safetyMargin?: number;
+  /** Most sends waiting per (account, class); more are refused with `SEND_QUEUE_FULL`. @default 10000 */
+  maxQueue?: number;
+  /** Longest predicted wait accepted; longer is refused with `SEND_WAIT_TOO_LONG`. @default 30000 */
+  maxWaitMs?: number;
+  /** @default Date.now */
+  clock?: { now(): number };
+  /** @default setTimeout-based */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  cancelled: boolean;
+}
+
+interface Bucket {
+  limit: number;
+  windowMs: number;
+  /** Ring of the last `limit` grant times; `grants[head]` is the oldest when `count === limit`. */
+  grants: number[];
+  head: number;
+  count: number;
+  queue: Waiter[];
+  /** Waiters in `queue` that are not cancelled. */
+  active: number;
+  pumping: boolean;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A FIFO sliding-window limiter shared by every sender of the same account. */
+export class SendLimiter {
+  readonly #rates: Record<SendClass, SendRate>;
+  readonly #margin: number;
+  readonly #maxQueue: number;
+  readonly #maxWaitMs: number;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #buckets = new Map<string, Bucket>();
+
+  constructor(options: SendLimiterOptions = {}) {
+    this.#rates = { ...DEFAULT_SEND_RATES, ...options.rates };
+    for (const [cls, rate] of Object.entries(this.#rates)) {
+      if (!(rate.limit >= 1 && Number.isFinite(rate.limit) && rate.intervalMs > 0)) {
+        throw new RangeError(`invalid send rate for ${cls}`);
+      }
+    }
+    this.#margin = options.safetyMargin ?? 0.05;
+    if (!(this.#margin >= 0)) throw new RangeError('safetyMargin must be ≥ 0');
+    this.#maxQueue = options.maxQueue ?? 10_000;
+    this.#maxWaitMs = options.maxWaitMs ?? 30_000;
+    const clock = options.clock;
+    this.#now = clock ? () => clock.now() : Date.now;
+    this.#sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** The effective rate of a class: sends per second after the safety margin. */
+  effectiveRatePerSecond(cls: SendClass): number {
+    const rate = this.#rates[cls];
+    return (rate.limit * 1000) / (rate.intervalMs * (1 + this.#margin));
+  }
+
+  /**
+   * Waits for a send slot of `cls` for `accountId`. Resolves when the send may go; rejects with
+   * `SendQueueFullError` when refused, or with the signal's reason when aborted while waiting.
+   */
+  acquire(accountId: string, cls: SendClass, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const bucket = this.#bucket(accountId, cls);
+    const now = this.#now();
+    if (bucket.active === 0 && this.#nextGrantAt(bucket, now) <= now) {
+      this.#record(bucket, now);
+      return Promise.resolve();
+    }
+    const predicted = this.#predictGrantAt(bucket, bucket.active, now) - now;
+    if (bucket.active >= this.#maxQueue) {
+      return Promise.reject(
+        new SendQueueFullError(
+          `send queue for this account is full (${this.#maxQueue})`,
+          'SEND_QUEUE_FULL',
+          predicted,
+          {
+            details: { sendClass: cls, queued: bucket.active },
+          },
+        ),
+      );
+    }
+    if (predicted > this.#maxWaitMs) {
+      return Promise.reject(
+        new SendQueueFullError(
+          `predicted wait ${predicted} ms exceeds maxWaitMs ${this.#maxWaitMs}`,
+          'SEND_WAIT_TOO_LONG',
+          predicted,
+          { details: { sendClass: cls, queued: bucket.active, predictedWaitMs: predicted } },
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, cancelled: false };
+      if (signal) {
+        const onAbort = (): void => {
+          if (waiter.cancelled) return;
+          waiter.cancelled = true;
+          bucket.active--;
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.resolve = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+      }
+      bucket.queue.push(waiter);
+      bucket.active++;
+      if (!bucket.pumping) void this.#pump(bucket);
+    });
+  }
+
+  /** Sends waiting for `(accountId, cls)`. */
+  queued(accountId: string, cls: SendClass): number {
+    return this.#buckets.get(`${accountId}\u0000${cls}`)?.active ?? 0;
+  }
+
+  #bucket(accountId: string, cls: SendClass): Bucket {
+    const key = `${accountId}\u0000${cls}`;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      if (this.#buckets.size >= 1000) this.#sweep();
+      const rate = this.#rates[cls];
+      bucket = {
+        limit: rate.limit,
+        windowMs: rate.intervalMs * (1 + this.#margin),
+        grants: [],
+        head: 0,
+        count: 0,
+        queue: [],
+        active: 0,
+        pumping: false,
+      };
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  /** Drops idle buckets whose grants have all left their window. */
+  #sweep(): void {
+    const now = this.#now();
+    for (const [key, b] of this.#buckets) {
+      if (b.active === 0 && !b.pumping && this.#newestGrant(b) + b.windowMs <= now) this.#buckets.delete(key);
+    }
+  }
+
+  #newestGrant(b: Bucket): number {
+    if (b.count === 0) return Number.NEGATIVE_INFINITY;
+    return b.grants[(b.head + b.count - 1) % b.limit] as number;
+  }
+
+  /** Earliest time the next grant may happen. */
+  #nextGrantAt(b: Bucket, now: number): number {
+    if (b.count < b.limit) return now;
+    return Math.max(now, (b.grants[b.head] as number) + b.windowMs);
+  }
+
+  /** Predicted time of the grant `position` places ahead (0 = next). A lower bound. */
+  #predictGrantAt(b: Bucket, position: number, now: number): number {
+    const j = position % b.limit;
+    const rounds = Math.floor(position / b.limit);
+    // The grant `limit` places before future grant j is existing grant index (count + j - limit).
+    const earlier = b.count + j - b.limit;
+    const base =
+      earlier < 0 ? now : Math.max(now, (b.grants[(b.head + earlier) % b.limit] as number) + b.windowMs);
+    return base + rounds * b.windowMs;
+  }
+
+  #record(b: Bucket, at: number): void {
+    if (b.count < b.limit) {
+      b.grants[(b.head + b.count) % b.limit] = at;
+      b.count++;
+    } else {
+      b.grants[b.head] = at;
+      b.head = (b.head + 1) % b.limit;
+    }
+  }
+
+  async #pump(b: Bucket): Promise<void> {
+    b.pumping = true;
+    try {
+      let start = 0;
+      while (start < b.queue.length) {
+        const waiter = b.queue[start] as Waiter;
+        if (waiter.cancelled) {
+          start++;
+          continue;
+        }
+        const now = this.#now();
+        const at = this.#nextGrantAt(b, now);
+        if (at > now) {
+          await this.#sleep(at - now);
+          continue;
+        }
+        this.#record(b, now);
+        start++;
+        b.active--;
+        waiter.cancelled = true; // consumed: a later abort must not decrement `active` again
+        waiter.resolve();
+        if (start > 1024) {
+          b.queue.splice(0, start);
+          start = 0;
+        }
+      }
+      b.queue.length = 0;
+    } finally {
+      b.pumping = false;
+    }
+  }
+}
+
+let sharedLimiter: SendLimiter | undefined;
+
+/** The process-wide limiter used by `MessagingClient` when none is injected (real clock). */
+export function getSharedSendLimiter(): SendLimiter {
+  sharedLimiter ??= new SendLimiter();
+  return sharedLimiter;
+}
