@@ -3,7 +3,7 @@
  * `Emulator.handle()` is transport-free; `server.ts` adapts it to node:http.
  */
 import { AccountStore } from './accounts.js';
-import { Authenticator } from './auth.js';
+import { Authenticator, extractToken } from './auth.js';
 import { parseBody, parseForm } from './body.js';
 import { EmulatedClock, type EmulatorClock } from './clock.js';
 import { ControlError, GraphError, graphError, unsupportedRequest } from './errors.js';
@@ -205,7 +205,11 @@ export class Emulator {
       if (req.args['__invalidJson'] === true)
         throw graphError({ code: 100, message: '(#100) The request body could not be parsed as JSON' });
       const match = this.router.match(req.method, req.path);
-      if (match === undefined) throw unsupportedRequest(req.method, splitPath(req.path)[0] ?? '');
+      if (match === undefined) {
+        // Meta validates the token before it looks the node up: a bad token is 190, not 100/33.
+        if (extractToken(req) !== undefined) this.auth.require(req, { kinds: ['user', 'page', 'app'] });
+        throw unsupportedRequest(req.method, splitPath(req.path)[0] ?? '');
+      }
       req.params = match.params;
       result = await match.handler(req);
       status = result.status ?? 200;

@@ -64,7 +64,7 @@ export class UsageMeter {
     const now = this.#now();
     for (const [idx, count] of s.buckets) {
       total -= count;
-      if (total < budget) return Math.max(0, (idx + 1) * s.bucketMs + s.windowMs - now);
+      if (total < budget) return Math.max(0, idx * s.bucketMs + s.windowMs - now);
     }
     return s.windowMs;
   }
