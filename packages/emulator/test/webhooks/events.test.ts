@@ -157,6 +157,29 @@ describe('webhook notifications', () => {
     expect(receiver.received[2]!.raw.equals(receiver.received[0]!.raw)).toBe(true);
   });
 
+  it('gives up on a callback that keeps failing once 36 h of emulated time have passed', async () => {
+    const { account, igsid } = await subscribed();
+    receiver.setRespond(() => 503);
+    await h.userSays(igsid, account.igUserId, 'anyone?');
+    await receiver.waitFor(2);
+    type Rec = { attempt: number; at: number; outcome: string };
+    const log = async () => (await h.ctl<{ webhookDeliveries: Rec[] }>('GET', '/state')).webhookDeliveries;
+    for (let i = 0; i < 20 && (await log()).at(-1)?.outcome !== 'gave_up'; i++) {
+      await idle();
+      await h.ctl('POST', '/clock', { advanceMs: 2 * 3_600_000 });
+      await idle();
+    }
+    const records = await log();
+    expect(records.at(-1)!.outcome).toBe('gave_up');
+    expect(records.slice(0, -1).every((r) => r.outcome === 'retry_scheduled')).toBe(true);
+    expect(records.at(-1)!.at - records[0]!.at).toBeLessThanOrEqual(36 * 3_600_000);
+    expect(records.at(-1)!.at - records[0]!.at).toBeGreaterThan(24 * 3_600_000);
+    const posts = receiver.received.length;
+    await h.ctl('POST', '/clock', { advanceMs: 48 * 3_600_000 });
+    await idle();
+    expect(receiver.received.length).toBe(posts);
+  });
+
   it('delivers comments, reactions, reads and mentions in their Meta shapes', async () => {
     const { account, igsid, token } = await subscribed();
     const { mid } = await h.userSays(igsid, account.igUserId, 'hi');
