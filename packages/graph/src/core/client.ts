@@ -1,21 +1,16 @@
 import { appSecretProof } from './appsecret-proof.js';
 import { backoffDelay } from './backoff.js';
-import { graphApiErrorFromResponse } from './error-response.js';
-import { type GraphApiError, GraphNetworkError, isGraphApiError, isGraphNetworkError } from './errors.js';
+import { readResponseBody } from './error-response.js';
+import { isGraphApiError, isGraphNetworkError } from './errors.js';
 import { Governor, type GovernorScope } from './governor.js';
-import type { GraphHooks, GraphMethod, RequestEvent, ResponseEvent } from './hooks.js';
+import type { GraphHooks, GraphMethod, ResponseEvent } from './hooks.js';
 import { type GraphPage, type PaginateOptions, paginateEdges } from './paginate.js';
-import { redact, redactUrl, secretVariants } from './redact.js';
-import {
-  assertVersion,
-  buildRequestUrl,
-  DEFAULT_GRAPH_VERSION,
-  type QueryValue,
-  resolveBaseUrl,
-  sameOrigin,
-} from './request-url.js';
+import { secretVariants } from './redact.js';
+import { prepareRequest } from './request-init.js';
+import { assertVersion, DEFAULT_GRAPH_VERSION, type QueryValue, resolveBaseUrl } from './request-url.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from './retry-policy.js';
 import { type Clock, realSleep, type Sleep, systemClock } from './time.js';
+import { abortedError, sendOnce } from './transport.js';
 import { parseUsageHeaders, type UsageSnapshot } from './usage-headers.js';
 
 /** Options of a {@link GraphClient}. */
@@ -67,12 +62,6 @@ export interface GraphResponse<T> {
   status: number;
   headers: Headers;
   usage: UsageSnapshot;
-}
-
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  text: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -141,46 +130,31 @@ export class GraphClient {
     path: string,
     options: RequestOptions = {},
   ): Promise<GraphResponse<T>> {
-    if (options.json !== undefined && options.form !== undefined) {
-      throw new TypeError('GraphClient.request: pass either json or form, not both');
-    }
-    const url = buildRequestUrl(this.baseUrl, this.version, path, options.query);
-    const credentialed = sameOrigin(url, this.baseUrl);
-    const shownUrl = redactUrl(url.toString(), this.#secrets);
-    if (credentialed && this.#proof) url.searchParams.set('appsecret_proof', this.#proof);
-
-    const headers: Record<string, string> = { accept: 'application/json' };
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
-    let body: string | undefined;
-    let bodyType: RequestEvent['bodyType'] = 'none';
-    if (options.json !== undefined) {
-      body = JSON.stringify(options.json);
-      bodyType = 'json';
-      headers['content-type'] = 'application/json';
-    } else if (options.form !== undefined) {
-      const form = new URLSearchParams();
-      for (const [name, value] of Object.entries(options.form))
-        if (value !== undefined) form.set(name, String(value));
-      body = form.toString();
-      bodyType = 'form';
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    }
-    const shownHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(headers)) {
-      if (name !== 'authorization') shownHeaders[name] = redact(value, this.#secrets);
-    }
-    if (credentialed) headers['authorization'] = `Bearer ${this.#token}`;
-
+    const prepared = prepareRequest({
+      baseUrl: this.baseUrl,
+      version: this.version,
+      method,
+      path,
+      query: options.query,
+      json: options.json,
+      form: options.form,
+      headers: options.headers,
+      accessToken: this.#token,
+      proof: this.#proof,
+      secrets: this.#secrets,
+    });
+    const { shownUrl, shownHeaders, bodyType } = prepared;
     const policy = policyFrom(this.#retry, options.retry);
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const describe = `${method} ${shownUrl}`;
+    const failure = { describe, signal: options.signal, secrets: this.#secrets };
 
     for (let attempt = 1; ; attempt += 1) {
       if (this.#governor) {
         try {
           await this.#governor.acquire(this.#scope, options.signal);
         } catch (error) {
-          throw isGraphApiError(error) ? error : this.#aborted(describe, options.signal, error);
+          throw isGraphApiError(error) ? error : abortedError(failure, error);
         }
       }
       this.#hooks.beforeRequest?.({ method, url: shownUrl, headers: { ...shownHeaders }, bodyType, attempt });
@@ -188,11 +162,21 @@ export class GraphClient {
       let usage: UsageSnapshot | undefined;
       let status = 0;
       try {
-        const raw = await this.#send(method, url, headers, body, timeoutMs, options.signal, describe);
+        const raw = await sendOnce({
+          fetch: this.#fetch,
+          method,
+          url: prepared.url,
+          headers: prepared.headers,
+          body: prepared.body,
+          timeoutMs,
+          signal: options.signal,
+          describe,
+          secrets: this.#secrets,
+        });
         status = raw.status;
         usage = parseUsageHeaders(raw.headers);
         this.#governor?.observe(this.#scope, usage);
-        const data = this.#readBody<T>(raw, usage);
+        const data = readResponseBody<T>(raw, usage, this.#clock.now(), this.#secrets);
         this.#governor?.observeSuccess(this.#scope);
         this.#hooks.afterResponse?.({
           method,
@@ -223,7 +207,7 @@ export class GraphClient {
         try {
           await this.#sleep(backoffDelay(attempt, policy, this.#random, retryAfterMs), options.signal);
         } catch (sleepError) {
-          throw this.#aborted(describe, options.signal, sleepError);
+          throw abortedError(failure, sleepError);
         }
       }
     }
@@ -270,79 +254,5 @@ export class GraphClient {
 
   [INSPECT](): string {
     return `GraphClient { baseUrl: '${this.baseUrl}', version: '${this.version}' }`;
-  }
-
-  async #send(
-    method: GraphMethod,
-    url: URL,
-    headers: Record<string, string>,
-    body: string | undefined,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-    describe: string,
-  ): Promise<RawResponse> {
-    if (signal?.aborted) throw this.#aborted(describe, signal, signal.reason);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = (): void => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const fetchFn = this.#fetch ?? globalThis.fetch;
-      const init: RequestInit = { method, headers, signal: controller.signal };
-      if (body !== undefined) init.body = body;
-      const response = await fetchFn(url, init);
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, text };
-    } catch (cause) {
-      if (timedOut) {
-        throw new GraphNetworkError({
-          kind: 'timeout',
-          request: describe,
-          timeoutMs,
-          secrets: this.#secrets,
-        });
-      }
-      if (signal?.aborted) throw this.#aborted(describe, signal, cause);
-      throw new GraphNetworkError({ kind: 'network', request: describe, cause, secrets: this.#secrets });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  #readBody<T>(raw: RawResponse, usage: UsageSnapshot): T {
-    if (raw.status >= 200 && raw.status < 300) {
-      if (raw.text.trim() === '') return null as T;
-      try {
-        return JSON.parse(raw.text) as T;
-      } catch {
-        // fall through: a 2xx with a non-JSON body is reported as an error, never a parse crash
-      }
-    }
-    throw this.#apiError(raw, usage);
-  }
-
-  #apiError(raw: RawResponse, usage: UsageSnapshot): GraphApiError {
-    return graphApiErrorFromResponse({
-      status: raw.status,
-      headers: raw.headers,
-      bodyText: raw.text,
-      usage,
-      nowMs: this.#clock.now(),
-      secrets: this.#secrets,
-    });
-  }
-
-  #aborted(describe: string, signal: AbortSignal | undefined, cause: unknown): GraphNetworkError {
-    return new GraphNetworkError({
-      kind: signal?.aborted ? 'aborted' : 'network',
-      request: describe,
-      cause,
-      secrets: this.#secrets,
-    });
   }
 }

@@ -2,6 +2,7 @@ import { classifyGraphError } from './classify.js';
 import { GraphApiError } from './errors.js';
 import { redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
+import type { RawResponse } from './transport.js';
 import type { HeaderSource, UsageSnapshot } from './usage-headers.js';
 
 /** A failed HTTP response, as read by the client. */
@@ -98,6 +99,34 @@ export function graphApiErrorFromResponse(input: ErrorResponseInput): GraphApiEr
     message: `Graph API returned HTTP ${status} with ${what}`,
     fbtraceId: headers.get('x-fb-trace-id') ?? undefined,
     retryAfterMs,
+    secrets,
+  });
+}
+
+/**
+ * The parsed JSON body of a 2xx response (`null` when empty); otherwise throws the matching
+ * {@link GraphApiError}. A 2xx with a non-JSON body is an error too, never a parse crash.
+ */
+export function readResponseBody<T>(
+  raw: RawResponse,
+  usage: UsageSnapshot,
+  nowMs: number,
+  secrets: readonly string[],
+): T {
+  if (raw.status >= 200 && raw.status < 300) {
+    if (raw.text.trim() === '') return null as T;
+    try {
+      return JSON.parse(raw.text) as T;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  throw graphApiErrorFromResponse({
+    status: raw.status,
+    headers: raw.headers,
+    bodyText: raw.text,
+    usage,
+    nowMs,
     secrets,
   });
 }

@@ -10,7 +10,7 @@ export {
   type ErrorCatalogueEntry,
   type ErrorCategory,
 } from './error-catalogue.js';
-export { graphApiErrorFromResponse } from './error-response.js';
+export { graphApiErrorFromResponse, readResponseBody } from './error-response.js';
 export {
   GraphApiError,
   type GraphApiErrorInit,
