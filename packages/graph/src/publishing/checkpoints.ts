@@ -37,8 +37,14 @@ export interface CheckpointData {
   permalink?: string;
   /** How many `media_publish` calls were sent. */
   publishAttempts?: number;
-  /** Resumable upload: bytes the server has confirmed. */
+  /** Resumable upload: where to POST the bytes (Meta's rupload uri). */
+  uploadUri?: string;
+  /** Resumable upload: bytes the server had confirmed at the last checkpoint. */
   uploadedBytes?: number;
+  /** Resumable upload finished. */
+  uploadComplete?: boolean;
+  /** ms epoch of the last `media_publish` attempt (bounds the search after an ambiguous failure). */
+  publishStartedAt?: number;
 }
 
 /** A stored checkpoint. */

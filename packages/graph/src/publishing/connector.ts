@@ -10,21 +10,13 @@ import {
   realSleep,
   systemClock,
 } from '../core/index.js';
-import { prepareCaption } from './captions.js';
-import {
-  type ContainerParams,
-  createContainer,
-  type FlowContext,
-  fetchPermalink,
-  publishContainer,
-  waitForContainer,
-} from './container-flow.js';
+import type { FlowContext } from './container-flow.js';
 import { fetchMediaInsights } from './insights.js';
 import type { PostInsights } from './insights-metrics.js';
-import { detectMediaKind } from './media-kind.js';
 import { DEFAULT_MAX_WAIT_MS, type PollScheduleOptions } from './poll-schedule.js';
-import { failure, PublishFailure, toPublishError } from './publish-errors.js';
-import { readPublishingLimit } from './publishing-limit.js';
+import { PublishFailure, toPublishError } from './publish-errors.js';
+import { type PublishPlan, type PublishRequest, planPublish } from './publish-plan.js';
+import { executePlan } from './publish-run.js';
 import type {
   Connector,
   DeleteResult,
@@ -35,13 +27,8 @@ import type {
   PublishResult,
 } from './types.js';
 
-/** Carousel size limits (Meta: 2..10 children). */
-export const CAROUSEL_LIMITS = Object.freeze({ min: 2, max: 10 });
-
-/** The `media_type` a flow creates (for metadata). */
-type FlowKind = 'IMAGE' | 'REELS' | 'CAROUSEL' | 'STORIES';
-
-function schedule(options: PublishOptions | undefined): PollScheduleOptions {
+/** Poll schedule from publish options (exported for the Publisher). */
+export function pollScheduleFrom(options: PublishOptions | undefined): PollScheduleOptions {
   const s: PollScheduleOptions = { maxWaitTime: options?.maxWaitTime ?? DEFAULT_MAX_WAIT_MS };
   if (options?.pollInterval !== undefined) s.pollInterval = options.pollInterval;
   return s;
@@ -107,81 +94,17 @@ export class InstagramConnector implements Connector {
 
   /** One image (IMAGE container) or one video (published as a REELS container). */
   async publishFeedPost(content: PostContent, options?: PublishOptions): Promise<PublishResult> {
-    return this.#guard(async () => {
-      const url = firstMedia(content);
-      const caption = checkedCaption(content);
-      if (detectMediaKind(url) === 'video') {
-        return this.#single(
-          'REELS',
-          {
-            media_type: 'REELS',
-            video_url: url,
-            caption,
-            share_to_feed: true,
-            cover_url: content.thumbnailUrl,
-          },
-          options,
-        );
-      }
-      return this.#single('IMAGE', { image_url: url, caption, alt_text: content.altText }, options);
-    });
+    return this.#publish({ kind: 'feed', content }, options);
   }
 
   /** 2–10 images/videos: children (no caption), video children polled, CAROUSEL parent with the caption. */
   async publishCarousel(content: PostContent, options?: PublishOptions): Promise<PublishResult> {
-    return this.#guard(async () => {
-      const urls = content?.mediaUrls ?? [];
-      if (urls.length === 0) throw failure('NO_MEDIA', 'A carousel needs media URLs.', false);
-      if (urls.length < CAROUSEL_LIMITS.min || urls.length > CAROUSEL_LIMITS.max) {
-        throw failure(
-          'INVALID_CAROUSEL',
-          `A carousel needs ${CAROUSEL_LIMITS.min} to ${CAROUSEL_LIMITS.max} items, got ${urls.length}.`,
-          false,
-          {
-            count: urls.length,
-          },
-        );
-      }
-      const caption = checkedCaption(content);
-      const childIds: string[] = [];
-      let statusReads = 0;
-      for (const url of urls) {
-        const params: ContainerParams =
-          detectMediaKind(url) === 'video'
-            ? { media_type: 'VIDEO', video_url: url, is_carousel_item: true }
-            : { image_url: url, is_carousel_item: true, alt_text: content.altText };
-        childIds.push(await createContainer(this.#ctx, params));
-      }
-      for (const [i, url] of urls.entries()) {
-        if (detectMediaKind(url) !== 'video') continue; // image children are not polled
-        statusReads += (await waitForContainer(this.#ctx, childIds[i]!, schedule(options))).statusReads;
-      }
-      return this.#single(
-        'CAROUSEL',
-        { media_type: 'CAROUSEL', children: childIds.join(','), caption },
-        options,
-        { childIds, statusReads },
-      );
-    });
+    return this.#publish({ kind: 'carousel', content }, options);
   }
 
   /** A REELS container (`video_url`, `cover_url` from `thumbnailUrl`, `share_to_feed=true`). */
   async publishReel(content: PostContent, options?: PublishOptions): Promise<PublishResult> {
-    return this.#guard(async () => {
-      const url = firstMedia(content);
-      const caption = checkedCaption(content);
-      return this.#single(
-        'REELS',
-        {
-          media_type: 'REELS',
-          video_url: url,
-          caption,
-          share_to_feed: true,
-          cover_url: content.thumbnailUrl,
-        },
-        options,
-      );
-    });
+    return this.#publish({ kind: 'reel', content }, options);
   }
 
   /** A STORIES container with `image_url` or `video_url`; stories take no caption. */
@@ -190,14 +113,7 @@ export class InstagramConnector implements Connector {
     kind: 'image' | 'video',
     options?: PublishOptions,
   ): Promise<PublishResult> {
-    return this.#guard(async () => {
-      const url = firstMedia(content);
-      const params: ContainerParams =
-        kind === 'video'
-          ? { media_type: 'STORIES', video_url: url }
-          : { media_type: 'STORIES', image_url: url };
-      return this.#single('STORIES', params, options);
-    });
+    return this.#publish({ kind: 'story', content, storyMedia: kind }, options);
   }
 
   /**
@@ -206,14 +122,20 @@ export class InstagramConnector implements Connector {
    */
   async publishContainer(containerId: string, options?: PublishOptions): Promise<PublishResult> {
     return this.#guard(async () => {
-      const wait = await waitForContainer(this.#ctx, containerId, schedule(options));
-      if (wait.statusCode === 'PUBLISHED') {
-        return {
-          success: true,
-          metadata: { containerId, alreadyPublished: true, statusReads: wait.statusReads },
-        };
-      }
-      return this.#publishReady(containerId, 'IMAGE', { statusReads: wait.statusReads });
+      const plan: PublishPlan = {
+        kind: 'IMAGE',
+        children: [],
+        parent: {},
+        parentMedia: 'image',
+        productType: 'FEED',
+        preflight: [],
+      };
+      return executePlan(
+        this.#ctx,
+        plan,
+        { stage: 'container_created', data: { containerId } },
+        { schedule: pollScheduleFrom(options), record: async () => {}, ambiguousRetries: 0 },
+      );
     });
   }
 
@@ -271,70 +193,16 @@ export class InstagramConnector implements Connector {
     return fetchMediaInsights(this.client, mediaId);
   }
 
-  async #single(
-    kind: FlowKind,
-    params: ContainerParams,
-    options: PublishOptions | undefined,
-    extra: Record<string, unknown> = {},
-  ): Promise<PublishResult> {
-    const containerId = await createContainer(this.#ctx, params);
-    try {
-      const wait = await waitForContainer(this.#ctx, containerId, schedule(options));
-      const reads = ((extra['statusReads'] as number | undefined) ?? 0) + wait.statusReads;
-      if (wait.statusCode === 'PUBLISHED') {
-        return {
-          success: true,
-          metadata: { ...extra, containerId, mediaType: kind, alreadyPublished: true, statusReads: reads },
-        };
-      }
-      return await this.#publishReady(containerId, kind, { ...extra, statusReads: reads });
-    } catch (e) {
-      if (e instanceof PublishFailure) {
-        throw new PublishFailure({ ...e.info, details: { ...e.info.details, containerId } });
-      }
-      throw e;
-    }
-  }
-
-  async #publishReady(
-    containerId: string,
-    kind: FlowKind,
-    extra: Record<string, unknown>,
-  ): Promise<PublishResult> {
-    let mediaId: string;
-    try {
-      mediaId = await publishContainer(this.#ctx, containerId);
-    } catch (e) {
-      if (e instanceof PublishFailure && e.info.code === 'PUBLISH_LIMIT') throw await this.#withNextSlot(e);
-      throw e;
-    }
-    const permalink = await fetchPermalink(this.#ctx, mediaId);
-    const result: PublishResult = {
-      success: true,
-      platformPostId: mediaId,
-      metadata: { ...extra, containerId, mediaType: kind, apiVersion: this.client.version },
-    };
-    if (permalink) result.publishedUrl = permalink;
-    return result;
-  }
-
-  async #withNextSlot(e: PublishFailure): Promise<PublishFailure> {
-    try {
-      const limit = await readPublishingLimit(this.#ctx);
-      const details: Record<string, unknown> = {
-        ...e.info.details,
-        quotaUsage: limit.usage,
-        quotaTotal: limit.total,
-        quotaWindowSec: limit.windowSec,
-      };
-      if (limit.nextSlotAt !== undefined) {
-        details['nextSlotAt'] = new Date(limit.nextSlotAt).toISOString();
-        details['retryAfterMs'] = Math.max(0, limit.nextSlotAt - this.#ctx.clock.now());
-      }
-      return new PublishFailure({ ...e.info, details });
-    } catch {
-      return e;
-    }
+  async #publish(request: PublishRequest, options: PublishOptions | undefined): Promise<PublishResult> {
+    return this.#guard(async () => {
+      const plan = planPublish(request);
+      return executePlan(
+        this.#ctx,
+        plan,
+        { stage: 'started', data: {} },
+        { schedule: pollScheduleFrom(options), record: async () => {}, ambiguousRetries: 0 },
+      );
+    });
   }
 
   async #guard(fn: () => Promise<PublishResult>): Promise<PublishResult> {
@@ -348,16 +216,4 @@ export class InstagramConnector implements Connector {
       return result;
     }
   }
-}
-
-function firstMedia(content: PostContent): string {
-  const url = content?.mediaUrls?.[0];
-  if (typeof url !== 'string' || url.trim() === '') throw failure('NO_MEDIA', 'No media URL given.', false);
-  return url;
-}
-
-function checkedCaption(content: PostContent): string | undefined {
-  const c = prepareCaption(content.caption, content.hashtags);
-  if (!c.ok) throw failure('INVALID_CAPTION', c.message, false, { reason: c.reason, ...c.details });
-  return c.caption;
 }

@@ -26,7 +26,11 @@ export {
   TRANSIENT_MEDIA_SUBCODES,
   toPublishError,
 } from './publish-errors.js';
+export * from './publish-plan.js';
+export { executePlan, type RunOptions, type RunState } from './publish-run.js';
 export * from './publishing-limit.js';
+export * from './reconcile.js';
+export * from './resumable-upload.js';
 export type {
   Connector,
   DeleteResult,

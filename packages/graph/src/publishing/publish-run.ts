@@ -1,0 +1,265 @@
+/**
+ * The staged executor shared by {@link InstagramConnector} (no checkpoints) and {@link Publisher}
+ * (checkpointed): children → container (→ resumable upload) → ready → publish attempted → published.
+ * `record(stage, data)` is awaited before moving on, so a crash resumes at the recorded stage.
+ */
+import { type CheckpointData, type PublishStage, stageAtLeast } from './checkpoints.js';
+import {
+  createContainer,
+  type FlowContext,
+  fetchPermalink,
+  publishContainer,
+  waitForContainer,
+} from './container-flow.js';
+import type { PollScheduleOptions } from './poll-schedule.js';
+import { failure, PublishFailure, toPublishError } from './publish-errors.js';
+import type { PublishPlan } from './publish-plan.js';
+import { readPublishingLimit } from './publishing-limit.js';
+import { findPublishedMedia, isAmbiguousPublishFailure, readStatusCode } from './reconcile.js';
+import { type ResumableUploadOptions, resumableUpload } from './resumable-upload.js';
+import type { PublishResult } from './types.js';
+
+/** Where to start (a fresh run: `{ stage: 'started', data: {} }`). */
+export interface RunState {
+  stage: PublishStage;
+  data: CheckpointData;
+}
+
+/** Options of {@link executePlan}. */
+export interface RunOptions {
+  schedule: PollScheduleOptions;
+  /** Durable write of a stage; throws (e.g. `BUSY` after a lost lease) to stop the run. */
+  record: (stage: PublishStage, data: CheckpointData) => Promise<void>;
+  /** `media_publish` calls allowed after ambiguous failures that left the container FINISHED. @default 2 */
+  ambiguousRetries?: number;
+  /** Needed when the plan uploads a local file. */
+  upload?: Omit<ResumableUploadOptions, 'onProgress'>;
+}
+
+/** Data kept beside the checkpoint data while running (not persisted). */
+interface Progress {
+  statusReads: number;
+}
+
+async function withNextSlot(ctx: FlowContext, e: PublishFailure): Promise<PublishFailure> {
+  try {
+    const limit = await readPublishingLimit(ctx);
+    const details: Record<string, unknown> = {
+      ...e.info.details,
+      quotaUsage: limit.usage,
+      quotaTotal: limit.total,
+      quotaWindowSec: limit.windowSec,
+    };
+    if (limit.nextSlotAt !== undefined) {
+      details['nextSlotAt'] = new Date(limit.nextSlotAt).toISOString();
+      details['retryAfterMs'] = Math.max(0, limit.nextSlotAt - ctx.clock.now());
+    }
+    return new PublishFailure({ ...e.info, details });
+  } catch {
+    return e;
+  }
+}
+
+function success(
+  ctx: FlowContext,
+  plan: PublishPlan,
+  data: CheckpointData,
+  p: Progress,
+  extra: Record<string, unknown> = {},
+): PublishResult {
+  const metadata: Record<string, unknown> = {
+    containerId: data.containerId,
+    mediaType: plan.kind,
+    apiVersion: ctx.client.version,
+    statusReads: p.statusReads,
+    ...extra,
+  };
+  if (data.childIds) metadata['childIds'] = data.childIds;
+  if (data.publishAttempts !== undefined) metadata['publishAttempts'] = data.publishAttempts;
+  const r: PublishResult = { success: true, metadata };
+  if (data.mediaId) r.platformPostId = data.mediaId;
+  else metadata['mediaIdUnresolved'] = true;
+  if (data.permalink) r.publishedUrl = data.permalink;
+  return r;
+}
+
+async function finishPublished(
+  ctx: FlowContext,
+  plan: PublishPlan,
+  data: CheckpointData,
+  o: RunOptions,
+  p: Progress,
+  extra: Record<string, unknown> = {},
+): Promise<PublishResult> {
+  await o.record('published', data);
+  if (data.mediaId && !data.permalink) {
+    const permalink = await fetchPermalink(ctx, data.mediaId);
+    if (permalink) data.permalink = permalink;
+  }
+  return success(ctx, plan, data, p, extra);
+}
+
+/** The container was found PUBLISHED without our media id: look it up, then record `published`. */
+async function adoptPublished(
+  ctx: FlowContext,
+  plan: PublishPlan,
+  data: CheckpointData,
+  o: RunOptions,
+  p: Progress,
+): Promise<PublishResult> {
+  const found = await findPublishedMedia(ctx, plan, data.publishStartedAt ?? ctx.clock.now() - 24 * 3600_000);
+  const next: CheckpointData = found ? { ...data, mediaId: found } : { ...data };
+  return finishPublished(ctx, plan, next, o, p, { reconciled: true });
+}
+
+/**
+ * Runs (or resumes) a plan. Throws {@link PublishFailure}; the caller turns it into a result.
+ */
+export async function executePlan(
+  ctx: FlowContext,
+  plan: PublishPlan,
+  state: RunState,
+  o: RunOptions,
+): Promise<PublishResult> {
+  const seen: { containerId?: string } = {};
+  if (state.data.containerId) seen.containerId = state.data.containerId;
+  try {
+    return await runStages(ctx, plan, state, o, seen);
+  } catch (e) {
+    // Every failure after the container exists names it, so a caller can resume with it.
+    if (e instanceof PublishFailure && seen.containerId && e.info.details?.['containerId'] === undefined) {
+      throw new PublishFailure({ ...e.info, details: { ...e.info.details, containerId: seen.containerId } });
+    }
+    throw e;
+  }
+}
+
+async function runStages(
+  ctx: FlowContext,
+  plan: PublishPlan,
+  state: RunState,
+  o: RunOptions,
+  seen: { containerId?: string },
+): Promise<PublishResult> {
+  let data: CheckpointData = { ...state.data };
+  let stage = state.stage;
+  const p: Progress = { statusReads: 0 };
+  if (stage === 'published') return success(ctx, plan, data, p, { replayed: true });
+
+  // 1. Carousel children (each id recorded as it is created, so a crash never loses one).
+  if (plan.children.length > 0 && !stageAtLeast(stage, 'children_created')) {
+    const ids = [...(data.childIds ?? [])];
+    for (const child of plan.children.slice(ids.length)) {
+      ids.push(await createContainer(ctx, child.params));
+      data = { ...data, childIds: [...ids] };
+      await o.record(ids.length === plan.children.length ? 'children_created' : 'started', data);
+    }
+    stage = 'children_created';
+  }
+
+  // 2. The container to publish (video children must be FINISHED first).
+  if (!stageAtLeast(stage, 'container_created')) {
+    for (const [i, child] of plan.children.entries()) {
+      if (child.media !== 'video') continue; // image children are not polled
+      p.statusReads += (await waitForContainer(ctx, data.childIds![i]!, o.schedule)).statusReads;
+    }
+    const params =
+      plan.children.length > 0 ? { ...plan.parent, children: data.childIds!.join(',') } : plan.parent;
+    if (plan.upload) {
+      const res = await createUploadContainer(ctx, params);
+      data = { ...data, containerId: res.id, uploadUri: res.uri, uploadedBytes: 0 };
+    } else {
+      data = { ...data, containerId: await createContainer(ctx, params) };
+    }
+    seen.containerId = data.containerId;
+    await o.record('container_created', data);
+    stage = 'container_created';
+  }
+  const containerId = data.containerId!;
+
+  // 2b. Resumable upload of local bytes (resumes from the server's committed offset).
+  if (plan.upload && !data.uploadComplete) {
+    if (!o.upload || !data.uploadUri)
+      throw failure('API_ERROR', 'Upload options missing for a local file.', false, { containerId });
+    const uri = data.uploadUri;
+    let lastRecorded = data.uploadedBytes ?? 0;
+    await resumableUpload(
+      uri,
+      plan.upload,
+      {
+        ...o.upload,
+        onProgress: async (committed, total) => {
+          // Checkpoint progress every 25 % so a resumed worker knows an upload was under way.
+          if (committed < total && committed - lastRecorded >= total / 4) {
+            lastRecorded = committed;
+            data = { ...data, uploadedBytes: committed };
+            await o.record('container_created', data);
+          }
+        },
+      },
+      data.uploadedBytes ?? 0,
+    );
+    data = { ...data, uploadComplete: true, uploadedBytes: undefined };
+    await o.record('container_created', data);
+  }
+
+  // 3. Ready (or, on resume after an ambiguous publish, maybe already published).
+  if (stage === 'publish_attempted') {
+    const status = await readStatusCode(ctx, containerId);
+    if (status === 'PUBLISHED') return adoptPublished(ctx, plan, data, o, p);
+    if (status === undefined)
+      throw failure(
+        'NETWORK_ERROR',
+        'Could not read the container status to reconcile an earlier publish attempt.',
+        true,
+        { containerId },
+      );
+  }
+  if (!stageAtLeast(stage, 'ready') || stage === 'publish_attempted') {
+    const wait = await waitForContainer(ctx, containerId, o.schedule);
+    p.statusReads += wait.statusReads;
+    if (wait.statusCode === 'PUBLISHED') return adoptPublished(ctx, plan, data, o, p);
+    if (stage !== 'publish_attempted') {
+      await o.record('ready', data);
+      stage = 'ready';
+    }
+  }
+
+  // 4. Publish: record the attempt first; on an ambiguous failure read status_code before any new attempt.
+  const maxCalls = 1 + (o.ambiguousRetries ?? 2);
+  for (let call = 1; ; call++) {
+    data = { ...data, publishAttempts: (data.publishAttempts ?? 0) + 1, publishStartedAt: ctx.clock.now() };
+    await o.record('publish_attempted', data);
+    try {
+      data = { ...data, mediaId: await publishContainer(ctx, containerId) };
+      return await finishPublished(ctx, plan, data, o, p);
+    } catch (e) {
+      if (!(e instanceof PublishFailure)) throw e;
+      if (e.info.code === 'PUBLISH_LIMIT') throw await withNextSlot(ctx, e);
+      if (!isAmbiguousPublishFailure(e.info)) throw e;
+      const status = await readStatusCode(ctx, containerId);
+      if (status === 'PUBLISHED') return adoptPublished(ctx, plan, data, o, p);
+      if (status !== 'FINISHED' || call >= maxCalls) throw e;
+    }
+  }
+}
+
+async function createUploadContainer(
+  ctx: FlowContext,
+  params: Record<string, string | number | boolean | undefined>,
+): Promise<{ id: string; uri: string }> {
+  let res: { id?: unknown; uri?: unknown };
+  try {
+    res = await ctx.client.post<{ id?: unknown; uri?: unknown }>(
+      `/${ctx.igUserId}/media`,
+      params,
+      ctx.signal ? { retry: false, signal: ctx.signal } : { retry: false },
+    );
+  } catch (e) {
+    throw new PublishFailure(toPublishError(e, 'create'));
+  }
+  if (typeof res?.id !== 'string' || typeof res.uri !== 'string') {
+    throw failure('API_ERROR', 'Resumable container creation returned no id/uri.', false, { step: 'create' });
+  }
+  return { id: res.id, uri: res.uri };
+}

@@ -1,0 +1,88 @@
+/**
+ * After an ambiguous `media_publish` failure (timeout, dropped connection, 5xx) the post may or may not exist.
+ * We never publish again blindly: read the container's `status_code` first.
+ * - `PUBLISHED` → the post exists. Its media id was in the lost response; Meta's container node does not
+ *   expose it, so we look for it among the account's recent media (see {@link findPublishedMedia}).
+ * - `FINISHED` → nothing was published; publishing again is safe.
+ */
+import type { ContainerStatusCode, FlowContext } from './container-flow.js';
+import type { PublishPlan } from './publish-plan.js';
+
+/** Classification of a failed `media_publish`. */
+export function isAmbiguousPublishFailure(info: {
+  code: string;
+  details?: Record<string, unknown>;
+}): boolean {
+  if (info.code === 'NETWORK_ERROR') return info.details?.['kind'] !== 'aborted';
+  const status = info.details?.['status'];
+  if (typeof status === 'number' && status >= 500) return true;
+  return info.details?.['category'] === 'transient';
+}
+
+/** Reads `status_code` once; `undefined` when the read fails. */
+export async function readStatusCode(
+  ctx: FlowContext,
+  containerId: string,
+): Promise<ContainerStatusCode | undefined> {
+  try {
+    const c = await ctx.client.get<{ status_code?: unknown }>(
+      `/${containerId}`,
+      { fields: 'status_code' },
+      ctx.signal ? { retry: false, signal: ctx.signal } : { retry: false },
+    );
+    const s = c?.status_code;
+    return typeof s === 'string' ? (s as ContainerStatusCode) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface MediaRow {
+  id?: unknown;
+  timestamp?: unknown;
+  caption?: unknown;
+  media_type?: unknown;
+  media_product_type?: unknown;
+}
+
+/**
+ * Finds the media a PUBLISHED container became, when its id was lost with the `media_publish` response.
+ * Lists the newest media (`/stories` for stories) and keeps those published at or after `publishStartedAt`
+ * (−2 min for clock skew) with the plan's product type, media type (carousel) and exact caption.
+ * Exactly one candidate → its id; none or several → `undefined` (the caller reports the post as published
+ * with an unresolved id rather than guess).
+ */
+export async function findPublishedMedia(
+  ctx: FlowContext,
+  plan: PublishPlan,
+  publishStartedAt: number,
+): Promise<string | undefined> {
+  const edge = plan.productType === 'STORY' ? 'stories' : 'media';
+  let rows: MediaRow[];
+  try {
+    const body = await ctx.client.get<{ data?: MediaRow[] }>(
+      `/${ctx.igUserId}/${edge}`,
+      { fields: 'id,timestamp,caption,media_type,media_product_type', limit: 25 },
+      ctx.signal ? { retry: false, signal: ctx.signal } : { retry: false },
+    );
+    rows = Array.isArray(body?.data) ? body.data : [];
+  } catch {
+    return undefined;
+  }
+  const since = publishStartedAt - 120_000;
+  const candidates = rows.filter((m) => {
+    const t = typeof m.timestamp === 'string' ? Date.parse(m.timestamp) : Number.NaN;
+    if (!Number.isFinite(t) || t < since) return false;
+    if (m.media_product_type !== undefined && m.media_product_type !== plan.productType) return false;
+    if (plan.kind === 'CAROUSEL' && m.media_type !== 'CAROUSEL_ALBUM') return false;
+    if (plan.kind !== 'CAROUSEL' && m.media_type === 'CAROUSEL_ALBUM') return false;
+    // Meta may strip '@' from captions for non-admin readers, so compare without it.
+    if (plan.productType !== 'STORY' && noAt(m.caption) !== noAt(plan.caption)) return false;
+    return typeof m.id === 'string';
+  });
+  return candidates.length === 1 ? String(candidates[0]!.id) : undefined;
+}
+
+function noAt(caption: unknown): string {
+  return typeof caption === 'string' ? caption.replace(/@/g, '') : '';
+}
