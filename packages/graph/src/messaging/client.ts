@@ -139,7 +139,6 @@ export interface UnknownOutcomeResult {
 /** Result of a send. Definite failures reject with an `AppError` instead. */
 export type SendResult = SentResult | UnknownOutcomeResult;
 
-const HOSTS = { instagram: 'https://graph.instagram.com', facebook: 'https://graph.facebook.com' } as const;
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A policy-aware, rate-limited Instagram Send API client. */

@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEND_RATES, SendLimiter, SendQueueFullError } from '../../src/messaging/index.js';
+import { FakeClock, settle } from './helpers.js';
+
+function limiter(clock: FakeClock, extra: ConstructorParameters<typeof SendLimiter>[0] = {}) {
+  return new SendLimiter({ clock, sleep: clock.sleep, ...extra });
+}
+
+describe('SendLimiter', () => {
+  it("defaults to Meta's published rates: text 100/s, media 10/s, private replies 750/h", () => {
+    expect(DEFAULT_SEND_RATES).toEqual({
+      text: { limit: 100, intervalMs: 1000 },
+      media: { limit: 10, intervalMs: 1000 },
+      private_reply: { limit: 750, intervalMs: 3_600_000 },
+    });
+    const l = new SendLimiter();
+    expect(l.effectiveRatePerSecond('text')).toBeCloseTo(100 / 1.05, 6);
+    expect(l.effectiveRatePerSecond('media')).toBeCloseTo(10 / 1.05, 6);
+  });
+
+  it('grants a burst up to the limit at once, then waits for the window (interval + margin)', async () => {
+    const clock = new FakeClock();
+    const l = limiter(clock, { rates: { text: { limit: 5, intervalMs: 1000 } }, safetyMargin: 0.1 });
+    const granted: number[] = [];
+    const all = Array.from({ length: 12 }, () =>
+      l.acquire('acct', 'text').then(() => granted.push(clock.now())),
+    );
+    await settle();
+    expect(granted).toHaveLength(5);
+    await clock.runUntilIdle();
+    await Promise.all(all);
+    const t0 = 1_000_000;
+    expect(granted).toEqual([
+      t0,
+      t0,
+      t0,
+      t0,
+      t0,
+      t0 + 1100,
+      t0 + 1100,
+      t0 + 1100,
+      t0 + 1100,
+      t0 + 1100,
+      t0 + 2200,
+      t0 + 2200,
+    ]);
+  });
+
+  it('serves concurrent callers in FIFO order', async () => {
+    const clock = new FakeClock();
+    const l = limiter(clock, { rates: { text: { limit: 2, intervalMs: 100 } }, safetyMargin: 0 });
+    const order: number[] = [];
+    const ps = Array.from({ length: 9 }, (_, i) => l.acquire('a', 'text').then(() => order.push(i)));
+    await clock.runUntilIdle();
+    await Promise.all(ps);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('keeps separate budgets per account and per class', async () => {
+    const clock = new FakeClock();
+    const l = limiter(clock, {
+      rates: { text: { limit: 1, intervalMs: 1000 }, media: { limit: 1, intervalMs: 1000 } },
+    });
+    const granted: string[] = [];
+    const ps = [
+      l.acquire('a', 'text').then(() => granted.push('a-text')),
+      l.acquire('b', 'text').then(() => granted.push('b-text')),
+      l.acquire('a', 'media').then(() => granted.push('a-media')),
+      l.acquire('a', 'text').then(() => granted.push('a-text-2')),
+    ];
+    await settle();
+    expect(granted).toEqual(['a-text', 'b-text', 'a-media']);
+    expect(l.queued('a', 'text')).toBe(1);
+    await clock.runUntilIdle();
+    await Promise.all(ps);
+    expect(granted).toEqual(['a-text', 'b-text', 'a-media', 'a-text-2']);
+  });
+
+  it('refuses past maxQueue with SEND_QUEUE_FULL (typed, 429, retryAfterMs)', async () => {
+    const clock = new FakeClock();
+    const l = limiter(clock, {
+      rates: { text: { limit: 1, intervalMs: 1000 } },
+      safetyMargin: 0,
+      maxQueue: 2,
+    });
+    const ok = [l.acquire('a', 'text'), l.acquire('a', 'text'), l.acquire('a', 'text')];
+    const err = await l.acquire('a', 'text').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SendQueueFullError);
+    expect(err).toMatchObject({
+      name: 'SendQueueFullError',
+      statusCode: 429,
+      code: 'SEND_QUEUE_FULL',
+      retryAfterMs: 3000,
+    });
+    await clock.runUntilIdle();
+    await Promise.all(ok);
+  });
+
+  it('refuses when the predicted wait exceeds maxWaitMs (SEND_WAIT_TOO_LONG), before queueing', async () => {
+    const clock = new FakeClock();
+    const l = limiter(clock, {
+      rates: { text: { limit: 10, intervalMs: 1000 } },
+      safetyMargin: 0,
+      maxWaitMs: 2500,
+    });
+    // 10 now, 10 at +1000, 10 at +2000 fit; the 31st would wait 3000 ms.
+    const ok = Array.from({ length: 30 }, () => l.acquire('a', 'text'));
+    const err = await l.acquire('a', 'text').catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'SEND_WAIT_TOO_LONG',
+      retryAfterMs: 3000,
+      details: { predictedWaitMs: 3000 },
+    });
+    expect(l.queued('a', 'text')).toBe(20);
+    await clock.runUntilIdle();
+    await Promise.all(ok);
+    expect(clock.now()).toBe(1_000_000 + 2000);
+  });
+
+  it('predicts waits exactly on a fake clock', async () => {
+    const clock = new FakeClock();
+    const l = limiter(clock, {
+      rates: { text: { limit: 3, intervalMs: 1000 } },
+      safetyMargin: 0,
+      maxWaitMs: 1000,
+    });
+    const granted: number[] = [];
+    const first = Array.from({ length: 3 }, () =>
+      l.acquire('a', 'text').then(() => granted.push(clock.now())),
+    );
+    await clock.advance(400);
+    // 3 grants at t0; the next three are due at t0+1000 (600 ms from now), the three after at t0+2000.
+    const next = Array.from({ length: 3 }, () =>
+      l.acquire('a', 'text').then(() => granted.push(clock.now())),
+    );
+    const tooLong = await l.acquire('a', 'text').catch((e: unknown) => e);
+    expect(tooLong).toMatchObject({ code: 'SEND_WAIT_TOO_LONG', retryAfterMs: 1600 });
+    await clock.runUntilIdle();
+    await Promise.all([...first, ...next]);
+    expect(granted.map((t) => t - 1_000_000)).toEqual([0, 0, 0, 1000, 1000, 1000]);
+  });
+
+  it('an aborted waiter leaves the queue and does not consume a slot', async () => {
+    const clock = new FakeClock();
+    const l = limiter(clock, { rates: { text: { limit: 1, intervalMs: 1000 } }, safetyMargin: 0 });
+    await l.acquire('a', 'text');
+    const ctrl = new AbortController();
+    const aborted = l.acquire('a', 'text', { signal: ctrl.signal }).catch((e: unknown) => e);
+    const after: number[] = [];
+    const next = l.acquire('a', 'text').then(() => after.push(clock.now()));
+    ctrl.abort(new Error('stop'));
+    expect(await aborted).toMatchObject({ message: 'stop' });
+    expect(l.queued('a', 'text')).toBe(1);
+    await clock.runUntilIdle();
+    await next;
+    expect(after).toEqual([1_000_000 + 1000]);
+    // An already-aborted signal rejects at once.
+    const pre = new AbortController();
+    pre.abort(new Error('pre'));
+    await expect(l.acquire('a', 'text', { signal: pre.signal })).rejects.toThrow('pre');
+  });
+
+  it('rejects invalid configuration', () => {
+    expect(() => new SendLimiter({ rates: { text: { limit: 0, intervalMs: 1000 } } })).toThrow(RangeError);
+    expect(() => new SendLimiter({ safetyMargin: -1 })).toThrow(RangeError);
+  });
+
+  it('1000 text sends on a fake clock: never more than 100 in any 1 s window, done at the effective rate', async () => {
+    const clock = new FakeClock(0);
+    const l = limiter(clock);
+    const stamps: number[] = [];
+    const ps = Array.from({ length: 1000 }, () =>
+      l.acquire('acct', 'text').then(() => stamps.push(clock.now())),
+    );
+    await clock.runUntilIdle();
+    await Promise.all(ps);
+    expect(stamps).toHaveLength(1000);
+    for (let i = 100; i < stamps.length; i++)
+      expect((stamps[i] as number) - (stamps[i - 100] as number)).toBeGreaterThanOrEqual(1050);
+    // Ten bursts of 100, 1050 ms apart: the last burst starts at 9 × 1050 ms.
+    expect(stamps[999]).toBe(9 * 1050);
+  });
+
+  it('property: for any arrival pattern, no window of interval·(1+margin) holds more than `limit` grants, in FIFO order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 60 }),
+        async (limit, gaps) => {
+          const clock = new FakeClock(0);
+          const l = limiter(clock, {
+            rates: { text: { limit, intervalMs: 200 } },
+            safetyMargin: 0.05,
+            maxWaitMs: 1e9,
+          });
+          const grants: { i: number; t: number }[] = [];
+          const ps: Promise<unknown>[] = [];
+          for (const [i, gap] of gaps.entries()) {
+            await clock.advance(gap);
+            ps.push(l.acquire('a', 'text').then(() => grants.push({ i, t: clock.now() })));
+          }
+          await clock.runUntilIdle();
+          await Promise.all(ps);
+          expect(grants.map((g) => g.i)).toEqual(gaps.map((_, i) => i));
+          for (let k = limit; k < grants.length; k++) {
+            expect(
+              (grants[k] as { t: number }).t - (grants[k - limit] as { t: number }).t,
+            ).toBeGreaterThanOrEqual(210);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
