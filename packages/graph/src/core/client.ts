@@ -11,7 +11,7 @@ import { assertVersion, DEFAULT_GRAPH_VERSION, type QueryValue, resolveBaseUrl }
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from './retry-policy.js';
 import { type Clock, realSleep, type Sleep, systemClock } from './time.js';
 import { abortedError, sendOnce } from './transport.js';
-import { parseUsageHeaders, type UsageSnapshot } from './usage-headers.js';
+import { emptyUsageSnapshot, parseUsageHeaders, type UsageSnapshot } from './usage-headers.js';
 
 /** Options of a {@link GraphClient}. */
 export interface GraphClientOptions {
@@ -161,6 +161,7 @@ export class GraphClient {
       const started = this.#clock.now();
       let usage: UsageSnapshot | undefined;
       let status = 0;
+      let outcome: { ok: true; data: T; headers: Headers } | { ok: false; error: unknown };
       try {
         const raw = await sendOnce({
           fetch: this.#fetch,
@@ -176,39 +177,40 @@ export class GraphClient {
         status = raw.status;
         usage = parseUsageHeaders(raw.headers);
         this.#governor?.observe(this.#scope, usage);
-        const data = readResponseBody<T>(raw, usage, this.#clock.now(), this.#secrets);
-        this.#governor?.observeSuccess(this.#scope);
-        this.#hooks.afterResponse?.({
-          method,
-          url: shownUrl,
-          attempt,
-          status,
-          durationMs: this.#clock.now() - started,
-          usage,
-          willRetry: false,
-        });
-        return { data, status, headers: raw.headers, usage };
-      } catch (error) {
-        if (isGraphApiError(error)) this.#governor?.observeError(this.#scope, error);
-        const willRetry = shouldRetry({ method, idempotent: options.idempotent, error, attempt, policy });
-        const event: ResponseEvent = {
-          method,
-          url: shownUrl,
-          attempt,
-          status,
-          durationMs: this.#clock.now() - started,
-          willRetry,
+        outcome = {
+          ok: true,
+          data: readResponseBody<T>(raw, usage, this.#clock.now(), this.#secrets),
+          headers: raw.headers,
         };
-        if (usage) event.usage = usage;
-        if (isGraphApiError(error) || isGraphNetworkError(error)) event.error = error;
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      const event: ResponseEvent = {
+        method,
+        url: shownUrl,
+        attempt,
+        status,
+        durationMs: this.#clock.now() - started,
+        willRetry: false,
+      };
+      if (usage) event.usage = usage;
+
+      if (outcome.ok) {
+        this.#governor?.observeSuccess(this.#scope);
         this.#hooks.afterResponse?.(event);
-        if (!willRetry) throw error;
-        const retryAfterMs = isGraphApiError(error) ? error.retryAfterMs : undefined;
-        try {
-          await this.#sleep(backoffDelay(attempt, policy, this.#random, retryAfterMs), options.signal);
-        } catch (sleepError) {
-          throw abortedError(failure, sleepError);
-        }
+        return { data: outcome.data, status, headers: outcome.headers, usage: usage ?? emptyUsageSnapshot() };
+      }
+      const { error } = outcome;
+      if (isGraphApiError(error)) this.#governor?.observeError(this.#scope, error);
+      event.willRetry = shouldRetry({ method, idempotent: options.idempotent, error, attempt, policy });
+      if (isGraphApiError(error) || isGraphNetworkError(error)) event.error = error;
+      this.#hooks.afterResponse?.(event);
+      if (!event.willRetry) throw error;
+      const retryAfterMs = isGraphApiError(error) ? error.retryAfterMs : undefined;
+      try {
+        await this.#sleep(backoffDelay(attempt, policy, this.#random, retryAfterMs), options.signal);
+      } catch (sleepError) {
+        throw abortedError(failure, sleepError);
       }
     }
   }

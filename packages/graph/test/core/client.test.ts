@@ -210,4 +210,38 @@ describe('GraphClient transport', () => {
       expect(text).not.toContain(SECRET);
     }
   });
+
+  it('a throwing hook fails the call once, without a retry or a second hook call', async () => {
+    const scope = nock(FB).get('/v26.0/me').reply(200, { id: '1' });
+    let calls = 0;
+    const c = new GraphClient({
+      accessToken: TOKEN,
+      governor: false,
+      sleep: async () => {},
+      hooks: {
+        afterResponse: () => {
+          calls += 1;
+          throw new Error('hook failed');
+        },
+      },
+    });
+    await expect(c.get('/me')).rejects.toThrow('hook failed');
+    expect(calls).toBe(1);
+    expect(scope.isDone()).toBe(true);
+
+    const refused = new GraphClient({
+      accessToken: TOKEN,
+      governor: false,
+      hooks: {
+        beforeRequest: () => {
+          throw new Error('not now');
+        },
+      },
+    });
+    await expect(refused.get('/me')).rejects.toThrow('not now');
+  });
+
+  it('rejects json and form together', async () => {
+    await expect(client().request('POST', '/x', { json: {}, form: {} })).rejects.toThrow(TypeError);
+  });
 });
