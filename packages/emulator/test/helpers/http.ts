@@ -64,7 +64,9 @@ export class Harness {
     if (opts.body !== undefined) {
       if (opts.form === true) {
         headers['content-type'] = 'application/x-www-form-urlencoded';
-        body = new URLSearchParams(Object.entries(opts.body).map(([k, v]) => [k, String(v)])).toString();
+        body = new URLSearchParams(
+          Object.entries(opts.body).map(([k, v]): [string, string] => [k, String(v)]),
+        ).toString();
       } else {
         headers['content-type'] = 'application/json';
         body = JSON.stringify(opts.body);
