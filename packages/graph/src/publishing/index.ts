@@ -28,6 +28,7 @@ export {
 } from './publish-errors.js';
 export * from './publish-plan.js';
 export { executePlan, type RunOptions, type RunState } from './publish-run.js';
+export * from './publisher.js';
 export * from './publishing-limit.js';
 export * from './reconcile.js';
 export * from './resumable-upload.js';

@@ -13,6 +13,14 @@ import {
   toProductType,
 } from './insights-metrics.js';
 
+/** Successor metrics asked for when Meta rejects a retired one. */
+export const SUCCESSORS: Readonly<Record<string, string>> = Object.freeze({
+  impressions: 'views',
+  plays: 'views',
+  video_views: 'views',
+  engagement: 'total_interactions',
+});
+
 /** Options for {@link fetchMediaInsights}. */
 export interface MediaInsightsOptions {
   /** Skip the product-type lookup. */
@@ -64,6 +72,11 @@ export async function fetchMediaInsights(
       if (bad.length === 0) throw e;
       rejected.push(...bad);
       metrics = metrics.filter((m) => !bad.includes(m));
+      // A retired metric has a successor (impressions/plays → views): ask for it instead, once.
+      for (const b of bad) {
+        const next = SUCCESSORS[b];
+        if (next && !metrics.includes(next) && !rejected.includes(next)) metrics.push(next);
+      }
     }
   }
   return toPostInsights({}, requested, rejected, productType);
