@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   classifyGraphError,
@@ -147,5 +148,46 @@ describe('classifyGraphError', () => {
       retryable: false,
       matchedBy: 'unknown',
     });
+  });
+
+  it('rate-limit codes win over any HTTP status and any uncatalogued subcode (property)', () => {
+    const catalogued = new Set(
+      ERROR_CATALOGUE.filter((e) => e.subcode !== undefined).map((e) => `${e.code}/${e.subcode}`),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(4, 17, 32, 613, ...Array.from({ length: 14 }, (_, i) => 80001 + i)),
+        fc.integer({ min: 100, max: 599 }),
+        fc.option(fc.integer({ min: 0, max: 3_000_000 }), { nil: undefined }),
+        fc.boolean(),
+        (code, status, subcode, isTransient) => {
+          fc.pre(subcode === undefined || !catalogued.has(`${code}/${subcode}`));
+          expect(classifyGraphError({ status, code, subcode, isTransient })).toMatchObject({
+            category: 'rate_limit',
+            action: 'backoff',
+            retryable: true,
+          });
+        },
+      ),
+    );
+  });
+
+  it('always returns a well-formed classification (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 999 }),
+        fc.option(fc.integer(), { nil: undefined }),
+        fc.option(fc.integer(), { nil: undefined }),
+        fc.option(fc.boolean(), { nil: undefined }),
+        (status, code, subcode, isTransient) => {
+          const c = classifyGraphError({ status, code, subcode, isTransient });
+          expect(c.explanation.length).toBeGreaterThan(0);
+          if (c.action === 'fix_request' || c.action === 'reauthenticate' || c.action === 'give_up') {
+            expect(c.retryable).toBe(false);
+          }
+          if (status >= 500 && status <= 599 && code === undefined) expect(c.category).toBe('transient');
+        },
+      ),
+    );
   });
 });
