@@ -9,10 +9,18 @@ import type { EmulatorModule } from './core/types.js';
 import { identityModule } from './identity/index.js';
 import { insightsModule } from './insights/index.js';
 import { messagingModule } from './messaging/index.js';
+import { oauthModule } from './oauth/index.js';
 import { publishingModule } from './publishing/index.js';
 import { webhooksModule } from './webhooks/index.js';
 
 /** Creates the default module list. */
 export function createModules(): EmulatorModule[] {
-  return [identityModule(), publishingModule(), insightsModule(), messagingModule(), webhooksModule()];
+  return [
+    identityModule(),
+    oauthModule(),
+    publishingModule(),
+    insightsModule(),
+    messagingModule(),
+    webhooksModule(),
+  ];
 }
