@@ -2,3 +2,4 @@
 export * from './core/index.js';
 export * from './messaging/index.js';
 export * from './publishing/index.js';
+export * from './webhooks/index.js';

@@ -1,0 +1,29 @@
+// Webhooks (receiving side): subscription handshake, signature verification, typed event parsing.
+export { parseWebhook, toEpochMillis } from './parse.js';
+export {
+  checkSignature,
+  type SignatureCheck,
+  type SignatureFailure,
+  signWebhookBody,
+  verifySignature,
+} from './signature.js';
+export type {
+  CommentEvent,
+  EchoEvent,
+  MentionEvent,
+  MessageEvent,
+  ParsedWebhook,
+  PostbackEvent,
+  ReactionEvent,
+  ReadEvent,
+  ReferralEvent,
+  UnknownWebhookEvent,
+  WebhookEvent,
+  WebhookEventBase,
+} from './types.js';
+export {
+  type SubscriptionQuery,
+  type SubscriptionRefusalReason,
+  type SubscriptionVerification,
+  verifySubscription,
+} from './verify-subscription.js';

@@ -1,0 +1,305 @@
+/**
+ * Parses an Instagram webhook body into typed events. Handles live `entry[].messaging[]` (and `standby[]`),
+ * `entry[].changes[]` (comments, live comments, mentions), the App Dashboard test button's `changes`-shaped
+ * messaging payloads, the documentation's `field`/`value`-on-entry variant, string ids and string
+ * timestamps, and seconds vs milliseconds. Malformed items become `unknown` events; only a body that is not
+ * a webhook at all is rejected.
+ */
+import { createHash } from 'node:crypto';
+import { BadRequestError } from '../messaging/errors.js';
+import type { InstagramMessage, InstagramMessageAttachment } from '../messaging/types.js';
+import type { ParsedWebhook, WebhookEvent, WebhookEventBase } from './types.js';
+
+type Obj = Record<string, unknown>;
+
+const obj = (v: unknown): Obj | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+
+/** Epoch seconds or ms (number or numeric string) → ms; values below 1e11 are seconds. */
+export function toEpochMillis(v: unknown): number | undefined {
+  const n =
+    typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  return Math.round(n < 1e11 ? n * 1000 : n);
+}
+
+/** Webhook fields whose updates are `messaging[]` items. */
+const MESSAGING_FIELDS: ReadonlySet<string> = new Set([
+  'messages',
+  'message_echoes',
+  'message_edit',
+  'message_reactions',
+  'messaging_postbacks',
+  'messaging_seen',
+  'messaging_referral',
+  'messaging_optins',
+  'messaging_handover',
+  'standby',
+]);
+
+interface ItemContext {
+  accountId: string;
+  entryTime: number | undefined;
+  source: WebhookEventBase['source'];
+  testPayload: boolean;
+}
+
+function base(
+  ctx: ItemContext,
+  field: string,
+  timestamp: number | undefined,
+  dedupeKey: string,
+): WebhookEventBase {
+  return {
+    accountId: ctx.accountId,
+    field,
+    timestamp: timestamp ?? ctx.entryTime ?? 0,
+    source: ctx.source,
+    testPayload: ctx.testPayload,
+    dedupeKey,
+  };
+}
+
+function unknownEvent(ctx: ItemContext, field: string, raw: unknown): WebhookEvent {
+  let digest = '';
+  try {
+    digest = createHash('sha256')
+      .update(JSON.stringify(raw) ?? '')
+      .digest('hex')
+      .slice(0, 32);
+  } catch {
+    digest = 'unserialisable';
+  }
+  return { ...base(ctx, field, undefined, `unknown:${field}:${digest}`), type: 'unknown', raw };
+}
+
+function parseAttachments(v: unknown): InstagramMessageAttachment[] {
+  return arr(v).flatMap((a) => {
+    const o = obj(a);
+    const type = str(o?.['type']);
+    if (!o || type === undefined) return [];
+    const payload = obj(o['payload']);
+    const url = str(payload?.['url']);
+    return [{ type, ...(url !== undefined ? { url } : {}), ...(payload ? { payload: { ...payload } } : {}) }];
+  });
+}
+
+function parseMessage(
+  m: Obj,
+  ctx: ItemContext,
+  senderId: string,
+  recipientId: string,
+  ts: number | undefined,
+) {
+  const mid = str(m['mid']);
+  if (mid === undefined) return undefined;
+  const text = str(m['text']);
+  const quick = str(obj(m['quick_reply'])?.['payload']);
+  const replyTo = obj(m['reply_to']);
+  const story = obj(replyTo?.['story']);
+  const referral = obj(m['referral']);
+  const message: InstagramMessage = {
+    mid,
+    accountId: ctx.accountId,
+    senderId,
+    recipientId,
+    timestamp: ts ?? ctx.entryTime ?? 0,
+    ...(text !== undefined ? { text } : {}),
+    attachments: parseAttachments(m['attachments']),
+    isEcho: m['is_echo'] === true,
+    isDeleted: m['is_deleted'] === true,
+    isUnsupported: m['is_unsupported'] === true,
+    ...(quick !== undefined ? { quickReplyPayload: quick } : {}),
+  };
+  if (replyTo) {
+    const replyMid = str(replyTo['mid']);
+    message.replyTo = {
+      ...(replyMid !== undefined ? { mid: replyMid } : {}),
+      ...(story
+        ? { story: { ...optional('id', str(story['id'])), ...optional('url', str(story['url'])) } }
+        : {}),
+    };
+  }
+  if (referral) {
+    message.referral = {
+      ...optional('ref', str(referral['ref'])),
+      ...optional('source', str(referral['source'])),
+      ...optional('type', str(referral['type'])),
+      ...optional('adId', str(referral['ad_id'])),
+    };
+  }
+  return message;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+function fromMessagingItem(raw: unknown, ctx: ItemContext, fieldHint?: string): WebhookEvent {
+  const item = obj(raw);
+  if (!item) return unknownEvent(ctx, fieldHint ?? 'messaging', raw);
+  const senderId = str(obj(item['sender'])?.['id']) ?? '';
+  const recipientId = str(obj(item['recipient'])?.['id']) ?? '';
+  const ts = toEpochMillis(item['timestamp']);
+  const message = obj(item['message']);
+  if (message) {
+    const parsed = parseMessage(message, ctx, senderId, recipientId, ts);
+    if (!parsed) return unknownEvent(ctx, fieldHint ?? 'messages', raw);
+    const field = fieldHint ?? 'messages';
+    const key = parsed.isDeleted ? `message_deleted:${parsed.mid}` : `message:${parsed.mid}`;
+    return parsed.isEcho
+      ? { ...base(ctx, field, ts, key), type: 'echo', senderId, recipientId, message: parsed }
+      : { ...base(ctx, field, ts, key), type: 'message', senderId, recipientId, message: parsed };
+  }
+  const reaction = obj(item['reaction']);
+  if (reaction) {
+    const mid = str(reaction['mid']);
+    const action =
+      reaction['action'] === 'unreact' ? 'unreact' : reaction['action'] === 'react' ? 'react' : undefined;
+    if (mid === undefined || action === undefined)
+      return unknownEvent(ctx, fieldHint ?? 'message_reactions', raw);
+    const r = str(reaction['reaction']);
+    const emoji = str(reaction['emoji']);
+    return {
+      ...base(ctx, fieldHint ?? 'message_reactions', ts, `reaction:${mid}:${action}:${r ?? ''}:${ts ?? ''}`),
+      type: 'reaction',
+      senderId,
+      recipientId,
+      mid,
+      action,
+      ...optional('reaction', r),
+      ...optional('emoji', emoji),
+    };
+  }
+  const read = obj(item['read']);
+  if (read) {
+    const mid = str(read['mid']);
+    if (mid === undefined) return unknownEvent(ctx, fieldHint ?? 'messaging_seen', raw);
+    return {
+      ...base(ctx, fieldHint ?? 'messaging_seen', ts, `read:${mid}`),
+      type: 'read',
+      senderId,
+      recipientId,
+      mid,
+    };
+  }
+  const postback = obj(item['postback']);
+  if (postback) {
+    const mid = str(postback['mid']);
+    return {
+      ...base(ctx, fieldHint ?? 'messaging_postbacks', ts, `postback:${mid ?? `${senderId}:${ts ?? ''}`}`),
+      type: 'postback',
+      senderId,
+      recipientId,
+      ...optional('mid', mid),
+      ...optional('title', str(postback['title'])),
+      ...optional('payload', str(postback['payload'])),
+    };
+  }
+  const referral = obj(item['referral']);
+  if (referral) {
+    const ref = str(referral['ref']);
+    return {
+      ...base(ctx, fieldHint ?? 'messaging_referral', ts, `referral:${senderId}:${ts ?? ''}:${ref ?? ''}`),
+      type: 'referral',
+      senderId,
+      recipientId,
+      ...optional('ref', ref),
+      ...optional('referralSource', str(referral['source'])),
+      ...optional('referralType', str(referral['type'])),
+      ...optional('adId', str(referral['ad_id'])),
+    };
+  }
+  return unknownEvent(ctx, fieldHint ?? 'messaging', raw);
+}
+
+function fromChange(raw: unknown, ctx: ItemContext): WebhookEvent {
+  const change = obj(raw);
+  const field = str(change?.['field']);
+  if (!change || field === undefined) return unknownEvent(ctx, 'changes', raw);
+  if (MESSAGING_FIELDS.has(field))
+    return fromMessagingItem(change['value'], { ...ctx, testPayload: true }, field);
+  const value = obj(change['value']);
+  if (!value) return unknownEvent(ctx, field, raw);
+  const ts = toEpochMillis(value['timestamp']);
+  if (field === 'comments' || field === 'live_comments') {
+    const commentId = str(value['id']) ?? str(value['comment_id']);
+    if (commentId === undefined) return unknownEvent(ctx, field, raw);
+    const from = obj(value['from']);
+    const fromId = str(from?.['id']);
+    const media = obj(value['media']);
+    return {
+      ...base(ctx, field, ts, `comment:${commentId}`),
+      type: 'comment',
+      commentId,
+      live: field === 'live_comments',
+      ...optional('text', str(value['text'])),
+      ...(fromId !== undefined
+        ? { from: { id: fromId, ...optional('username', str(from?.['username'])) } }
+        : {}),
+      ...optional('mediaId', str(media?.['id'])),
+      ...optional('mediaProductType', str(media?.['media_product_type'])),
+      ...optional('parentId', str(value['parent_id'])),
+      ...optional('adId', str(media?.['ad_id'])),
+    };
+  }
+  if (field === 'mentions') {
+    const mediaId = str(value['media_id']);
+    const commentId = str(value['comment_id']);
+    return {
+      ...base(ctx, field, ts, `mention:${mediaId ?? ''}:${commentId ?? ''}`),
+      type: 'mention',
+      ...optional('mediaId', mediaId),
+      ...optional('commentId', commentId),
+    };
+  }
+  return unknownEvent(ctx, field, raw);
+}
+
+function invalid(message: string): BadRequestError {
+  return new BadRequestError(message, { code: 'INVALID_WEBHOOK_PAYLOAD' });
+}
+
+/**
+ * Parses a webhook body (raw string/bytes or already-parsed JSON) into typed events, in delivery order.
+ * Throws `BadRequestError` (`INVALID_WEBHOOK_PAYLOAD`) only when the body is not JSON or has no `entry`
+ * array. Verify the signature on the raw bytes first.
+ */
+export function parseWebhook(body: unknown): ParsedWebhook {
+  let payload: unknown = body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      throw invalid('webhook body is not valid JSON');
+    }
+  }
+  const root = obj(payload);
+  if (!root || !Array.isArray(root['entry'])) throw invalid('webhook body has no entry array');
+  const object = str(root['object']) ?? 'unknown';
+  const events: WebhookEvent[] = [];
+  for (const rawEntry of root['entry'] as unknown[]) {
+    const entry = obj(rawEntry);
+    if (!entry) continue;
+    const ctx: ItemContext = {
+      accountId: str(entry['id']) ?? '',
+      entryTime: toEpochMillis(entry['time']),
+      source: 'messaging',
+      testPayload: false,
+    };
+    for (const item of arr(entry['messaging'])) events.push(fromMessagingItem(item, ctx));
+    for (const item of arr(entry['standby']))
+      events.push(fromMessagingItem(item, { ...ctx, source: 'standby' }));
+    const changes = Array.isArray(entry['changes'])
+      ? entry['changes']
+      : typeof entry['field'] === 'string' && 'value' in entry
+        ? [{ field: entry['field'], value: entry['value'] }]
+        : [];
+    for (const change of changes) events.push(fromChange(change, { ...ctx, source: 'changes' }));
+  }
+  return { object, events };
+}

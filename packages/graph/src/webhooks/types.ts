@@ -1,0 +1,123 @@
+/** Typed webhook events produced by `parseWebhook`. */
+import type { InstagramMessage } from '../messaging/types.js';
+
+/** Fields every event carries. */
+export interface WebhookEventBase {
+  /** `entry.id`: the IG professional account (or Page) the update is for. */
+  accountId: string;
+  /** Webhook field, e.g. `messages`, `message_reactions`, `comments`. */
+  field: string;
+  /** When the event happened, ms epoch (normalised from s or ms; falls back to `entry.time`). */
+  timestamp: number;
+  /** Where it was found: live `messaging[]`, `standby[]` (not thread owner) or `changes[]`. */
+  source: 'messaging' | 'standby' | 'changes';
+  /**
+   * True for messaging fields delivered in the `changes[]` shape, as the App Dashboard "Test" button sends
+   * them (with placeholder ids): treat as non-authoritative.
+   */
+  testPayload: boolean;
+  /** Stable key to deduplicate redeliveries (`message:<mid>`, `reaction:<mid>:<action>:<reaction>`, …). */
+  dedupeKey: string;
+}
+
+/** A user's direct message to the account. */
+export interface MessageEvent extends WebhookEventBase {
+  type: 'message';
+  senderId: string;
+  recipientId: string;
+  message: InstagramMessage;
+}
+
+/** Echo of a message the business sent (API or app): `is_echo`. */
+export interface EchoEvent extends WebhookEventBase {
+  type: 'echo';
+  senderId: string;
+  recipientId: string;
+  message: InstagramMessage;
+}
+
+/** A reaction added or removed by the user. */
+export interface ReactionEvent extends WebhookEventBase {
+  type: 'reaction';
+  senderId: string;
+  recipientId: string;
+  mid: string;
+  action: 'react' | 'unreact';
+  reaction?: string;
+  emoji?: string;
+}
+
+/** The user saw a message (`messaging_seen`). */
+export interface ReadEvent extends WebhookEventBase {
+  type: 'read';
+  senderId: string;
+  recipientId: string;
+  mid: string;
+}
+
+/** An ice-breaker / button postback. */
+export interface PostbackEvent extends WebhookEventBase {
+  type: 'postback';
+  senderId: string;
+  recipientId: string;
+  mid?: string;
+  title?: string;
+  payload?: string;
+}
+
+/** An ig.me / ad referral that opened the thread. */
+export interface ReferralEvent extends WebhookEventBase {
+  type: 'referral';
+  senderId: string;
+  recipientId: string;
+  ref?: string;
+  referralSource?: string;
+  referralType?: string;
+  adId?: string;
+}
+
+/** A comment (or Live comment) on the account's media. */
+export interface CommentEvent extends WebhookEventBase {
+  type: 'comment';
+  commentId: string;
+  /** True for `live_comments`. */
+  live: boolean;
+  text?: string;
+  from?: { id: string; username?: string };
+  mediaId?: string;
+  mediaProductType?: string;
+  parentId?: string;
+  adId?: string;
+}
+
+/** An @mention of the account in a caption or comment. */
+export interface MentionEvent extends WebhookEventBase {
+  type: 'mention';
+  mediaId?: string;
+  commentId?: string;
+}
+
+/** Anything igkit does not model (kept so nothing is silently dropped). */
+export interface UnknownWebhookEvent extends WebhookEventBase {
+  type: 'unknown';
+  raw: unknown;
+}
+
+/** Every event `parseWebhook` can produce. */
+export type WebhookEvent =
+  | MessageEvent
+  | EchoEvent
+  | ReactionEvent
+  | ReadEvent
+  | PostbackEvent
+  | ReferralEvent
+  | CommentEvent
+  | MentionEvent
+  | UnknownWebhookEvent;
+
+/** Result of `parseWebhook`. */
+export interface ParsedWebhook {
+  /** `instagram` (or `page` for some Facebook Login subscriptions). */
+  object: string;
+  events: WebhookEvent[];
+}
