@@ -64,7 +64,7 @@ describe('InstagramConnector against the emulator', () => {
       mediaUrls: [IMG, VID, 'https://cdn.example.com/b.jpg'],
     });
     expect(r).toMatchObject({ success: true, metadata: { mediaType: 'CAROUSEL' } });
-    expect((r.metadata?.['childIds'] as string[]).length).toBe(3);
+    expect(r.metadata?.['childIds']).toHaveLength(3);
     const [m] = (await publishedMedia(emu, account.igUserId)).filter((x) => x.id === r.platformPostId);
     expect(m).toMatchObject({ mediaType: 'CAROUSEL_ALBUM', caption: 'Trio' });
     expect(time.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3000);

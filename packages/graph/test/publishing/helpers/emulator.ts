@@ -10,8 +10,8 @@ export interface EmulatedAccount {
 }
 
 /** A fake clock + sleep that moves the emulator clock by the same amount. */
-export function coupledTime(emu: RunningEmulator) {
-  const t = fakeTime();
+export function coupledTime(emu: RunningEmulator, start?: number) {
+  const t = fakeTime(start);
   return {
     clock: t.clock,
     sleeps: t.sleeps,
@@ -24,6 +24,12 @@ export function coupledTime(emu: RunningEmulator) {
       return t.now;
     },
   };
+}
+
+/** {@link coupledTime} starting at the emulator's current time. */
+export async function syncedTime(emu: RunningEmulator) {
+  const { now } = await emu.control.freezeClock(false);
+  return coupledTime(emu, now);
 }
 
 export async function emulatorWithAccount(
