@@ -191,10 +191,9 @@ export class MessagingClient {
           ...(options.fetch ? { fetch: options.fetch } : {}),
           ...(accountId !== undefined ? { accountId } : {}),
         });
-    } catch (error) {
-      throw new ConfigurationError(`invalid transport settings: ${(error as Error).message}`, {
-        code: 'INVALID_TRANSPORT',
-      });
+    } catch {
+      // The underlying message may quote the base URL; keep it out of errors.
+      throw new ConfigurationError('baseUrl must be a plain http(s) base URL', { code: 'INVALID_BASE_URL' });
     }
     this.#path =
       options.login === 'facebook'
