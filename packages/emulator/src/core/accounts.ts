@@ -4,11 +4,23 @@
  * (long-lived tokens last 60 days); permissions per login flavour follow
  * https://developers.facebook.com/documentation/instagram-platform/reference.md
  */
+import {
+  type AccountSettings,
+  ALL_PERMISSIONS,
+  defaultSettings,
+  LONG_LIVED_TOKEN_SEC,
+  type LoginType,
+} from './account-settings.js';
 import type { EmulatedClock } from './clock.js';
 import type { IdFactory } from './ids.js';
 
-/** Which login flavour (and therefore host, token and permission names) an account uses. */
-export type LoginType = 'facebook' | 'instagram';
+export {
+  type AccountSettings,
+  ALL_PERMISSIONS,
+  defaultSettings,
+  LONG_LIVED_TOKEN_SEC,
+  type LoginType,
+} from './account-settings.js';
 
 /** Webhook subscription slot on an app; owned and filled by the webhooks module. */
 export interface AppWebhookSubscription {
@@ -32,24 +44,6 @@ export interface AppRecord {
   appWindowMs: number;
   /** Subscriptions keyed by object (`'instagram'`, `'page'`); written by the webhooks module. */
   subscriptions: Record<string, AppWebhookSubscription>;
-}
-
-/** Per-account behaviour knobs (PUT /__emulator/accounts/{id}/settings). */
-export interface AccountSettings {
-  /** Image container processing time (ms of emulated time). Default 0 (finished at creation). */
-  imageProcessingMs: number;
-  /** Video container processing time; `null` = a deterministic 20–40 s per container. */
-  videoProcessingMs: number | null;
-  /** `media_publish` quota per rolling `publishingWindowMs`. Default 50. */
-  publishingLimit: number;
-  publishingWindowMs: number;
-  /** Max containers created per rolling 24 h. Default 400. */
-  containerLimit: number;
-  /** Business-use-case (type instagram) call budget per `bucWindowMs`. Default 48,000 / 24 h. */
-  bucCallBudget: number;
-  bucWindowMs: number;
-  /** Viewer count reported for stories (insights error 10 below 5); `null` = derived from the seed. */
-  storyViewers: number | null;
 }
 
 /** An Instagram professional account connected to one app. */
@@ -84,46 +78,6 @@ export interface TokenRecord {
   issuedAt: number;
   /** When set, the token is invalid with this 190 subcode (460 password changed, 458 app removed …). */
   invalidSubcode?: number;
-}
-
-/** Every permission per flavour (granted by default). */
-export const ALL_PERMISSIONS: Record<LoginType, readonly string[]> = {
-  instagram: [
-    'instagram_business_basic',
-    'instagram_business_content_publish',
-    'instagram_business_manage_messages',
-    'instagram_business_manage_comments',
-    'instagram_business_manage_insights',
-  ],
-  facebook: [
-    'instagram_basic',
-    'instagram_content_publish',
-    'instagram_manage_messages',
-    'instagram_manage_comments',
-    'instagram_manage_insights',
-    'pages_show_list',
-    'pages_read_engagement',
-    'pages_manage_metadata',
-    'pages_messaging',
-    'business_management',
-  ],
-};
-
-/** 60 days, the long-lived token lifetime. */
-export const LONG_LIVED_TOKEN_SEC = 60 * 24 * 3600;
-
-/** Default account settings. */
-export function defaultSettings(): AccountSettings {
-  return {
-    imageProcessingMs: 0,
-    videoProcessingMs: null,
-    publishingLimit: 50,
-    publishingWindowMs: 24 * 3600_000,
-    containerLimit: 400,
-    bucCallBudget: 48_000,
-    bucWindowMs: 24 * 3600_000,
-    storyViewers: null,
-  };
 }
 
 /** Input of `createAccount`. */

@@ -256,22 +256,6 @@ export class Authenticator {
     headers['x-business-use-case-usage'] = JSON.stringify(buc);
     return headers;
   }
-
-  /** Minutes until the caller's BUC or app window recovers (0 when not throttled). */
-  regainMinutes(auth: AuthContext): number {
-    let ms = this.#usage.msUntilBelow(`app:${auth.app.id}`, auth.app.appWindowMs, auth.app.appCallBudget);
-    const acct = auth.account;
-    if (acct !== undefined)
-      ms = Math.max(
-        ms,
-        this.#usage.msUntilBelow(
-          `buc:${acct.igUserId}`,
-          acct.settings.bucWindowMs,
-          acct.settings.bucCallBudget,
-        ),
-      );
-    return Math.ceil(ms / 60_000);
-  }
 }
 
 function pct(count: number, budget: number): number {

@@ -8,6 +8,7 @@ import { parseBody, parseForm } from './body.js';
 import { EmulatedClock, type EmulatorClock } from './clock.js';
 import { ControlError, GraphError, graphError, unsupportedRequest } from './errors.js';
 import { EventBus } from './events.js';
+import { injectedError } from './fault-response.js';
 import { FaultEngine } from './faults.js';
 import { IdFactory } from './ids.js';
 import { Router, splitPath } from './router.js';
@@ -29,7 +30,6 @@ export const DEFAULT_VERSION = 'v26.0';
 export const CONTROL_PREFIX = '/__emulator';
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
 const VERSION_RE = /^\/(v(\d+)\.\d+)(?=\/|$)/;
 
 /** Options of the in-process emulator. */
@@ -235,48 +235,13 @@ export class Emulator {
   }
 
   #faultResponse(req: GraphRequest): EmulatorResponse {
-    const f = req.fault!;
-    const e = f.error;
-    const status = f.status ?? (e === undefined ? 500 : 400);
-    const code = e?.code ?? (status >= 500 ? (status === 503 ? 2 : 1) : 1);
-    const message =
-      e?.message ??
-      (code === 2
-        ? 'Service temporarily unavailable'
-        : code === 1
-          ? 'An unknown error has occurred.'
-          : `(#${code}) Injected fault`);
-    const err = graphError({
-      code,
-      status,
-      message,
-      type: e?.type ?? 'OAuthException',
-      isTransient: e?.is_transient ?? (code === 1 || code === 2 || status >= 500),
-      ...(e?.error_subcode === undefined ? {} : { subcode: e.error_subcode }),
-    });
-    const trace = this.#trace();
-    const headers: Record<string, string> = { 'x-fb-trace-id': trace, 'facebook-api-version': req.version };
-    if (RATE_LIMIT_CODES.has(code))
-      Object.assign(headers, this.#throttledHeaders(req, code, e?.estimated_time_to_regain_access ?? 1));
-    return json(status, err.toBody(trace), headers);
-  }
-
-  /** Usage headers saying "100 %" for an injected rate-limit fault (no metering, token optional). */
-  #throttledHeaders(req: GraphRequest, code: number, minutes: number): Record<string, string> {
-    const full = { call_count: 100, total_time: 100, total_cputime: 100 };
-    const h = req.headers['authorization'];
-    const raw = h === undefined ? req.args['access_token'] : h.replace(/^(Bearer|OAuth)\s+/i, '');
-    const token = typeof raw === 'string' ? this.accounts.lookupToken(raw.trim()) : undefined;
-    const igUserId = token?.igUserId ?? splitPath(req.path)[0] ?? '0';
-    const appUsage = code === 4 ? full : { call_count: 0, total_time: 0, total_cputime: 0 };
-    return {
-      'x-app-usage': JSON.stringify(appUsage),
-      'x-business-use-case-usage': JSON.stringify({
-        [igUserId]: [
-          { type: 'instagram', ...full, estimated_time_to_regain_access: code === 4 ? 0 : minutes },
-        ],
-      }),
-    };
+    const raw = extractToken(req)?.token;
+    const out = injectedError(
+      req,
+      this.#trace(),
+      raw === undefined ? undefined : this.accounts.lookupToken(raw),
+    );
+    return json(out.status, out.body, out.headers);
   }
 
   #trace(): string {
