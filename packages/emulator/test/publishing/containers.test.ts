@@ -37,6 +37,22 @@ describe('image containers', () => {
     expect(q.status).toBe(200);
   });
 
+  it('accept multipart/form-data bodies (curl -F)', async () => {
+    const form = new FormData();
+    form.set('image_url', img('?w=1080&h=1080'));
+    form.set('caption', 'multipart ✓');
+    const res = await fetch(`${h.url}/v26.0/${a.igUserId}/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.accessToken}` },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+    const id = ((await res.json()) as { id: string }).id;
+    const pub = await h.publish(a, id);
+    const m = await h.req('GET', `/v26.0/${String(pub.body['id'])}?fields=caption`, { token: a.accessToken });
+    expect(m.body['caption']).toBe('multipart ✓');
+  });
+
   it('honour imageProcessingMs and the processMs URL hint', async () => {
     await h.settings(a.igUserId, { imageProcessingMs: 2000 });
     const c = await h.container(a, { image_url: img() });
