@@ -1,7 +1,10 @@
 /**
- * Per-account send limiter matching Meta's published Send API rates. Each (account, class) pair is a sliding
- * window: at most `limit` grants in any `intervalMs·(1 + safetyMargin)` span, so bursts are allowed but no
- * window (fixed, sliding or token-bucket) on Meta's side sees more than `limit`. Waiters are served FIFO; a
+ * Per-account send limiter matching Meta's published Send API rates. Each (account, class) pair allows at
+ * most `limit` grants in any `intervalMs·(1 + safetyMargin)` span, so no window (fixed, sliding or
+ * token-bucket) on Meta's side sees more than `limit`. Per-second classes are `smooth`: grants are also spaced
+ * evenly (`window / limit` apart), so a burst arrives at Meta spread out instead of as one clump — robust
+ * against per-request latency jitter; non-smooth classes let up to `limit` go at once. Waiters are
+ * served FIFO; a
  * send is refused at once (typed `SendQueueFullError`) when the queue is full or its predicted wait exceeds
  * `maxWaitMs`. Clock and sleep are injectable, so tests run on a fake clock.
  */
@@ -14,6 +17,11 @@ export type SendClass = 'text' | 'media' | 'private_reply';
 export interface SendRate {
   limit: number;
   intervalMs: number;
+  /**
+   * Space grants evenly (`interval·(1+margin)/limit` apart) instead of letting up to `limit` go at once.
+   * @default true for intervals up to 1 s, false for longer ones (e.g. the hourly private-reply budget)
+   */
+  smooth?: boolean;
 }
 
 /**
@@ -21,9 +29,9 @@ export interface SendRate {
  * conservatively, every attachment) 10/s; private replies to posts/reels 750/hour.
  */
 export const DEFAULT_SEND_RATES: Readonly<Record<SendClass, SendRate>> = Object.freeze({
-  text: { limit: 100, intervalMs: 1000 },
-  media: { limit: 10, intervalMs: 1000 },
-  private_reply: { limit: 750, intervalMs: 3_600_000 },
+  text: { limit: 100, intervalMs: 1000, smooth: true },
+  media: { limit: 10, intervalMs: 1000, smooth: true },
+  private_reply: { limit: 750, intervalMs: 3_600_000, smooth: false },
 });
 
 /** Options of {@link SendLimiter}. */
@@ -54,6 +62,8 @@ interface Waiter {
 interface Bucket {
   limit: number;
   windowMs: number;
+  /** Minimum gap between grants (0 in burst mode). */
+  spacingMs: number;
   /** Ring of the last `limit` grant times; `grants[head]` is the oldest when `count === limit`. */
   grants: number[];
   head: number;
@@ -166,9 +176,11 @@ export class SendLimiter {
     if (!bucket) {
       if (this.#buckets.size >= 1000) this.#sweep();
       const rate = this.#rates[cls];
+      const windowMs = rate.intervalMs * (1 + this.#margin);
       bucket = {
         limit: rate.limit,
-        windowMs: rate.intervalMs * (1 + this.#margin),
+        windowMs,
+        spacingMs: (rate.smooth ?? rate.intervalMs <= 1000) ? windowMs / rate.limit : 0,
         grants: [],
         head: 0,
         count: 0,
@@ -196,12 +208,16 @@ export class SendLimiter {
 
   /** Earliest time the next grant may happen. */
   #nextGrantAt(b: Bucket, now: number): number {
-    if (b.count < b.limit) return now;
-    return Math.max(now, (b.grants[b.head] as number) + b.windowMs);
+    let at = now;
+    if (b.count >= b.limit) at = Math.max(at, (b.grants[b.head] as number) + b.windowMs);
+    if (b.spacingMs > 0 && b.count > 0) at = Math.max(at, this.#newestGrant(b) + b.spacingMs);
+    return at;
   }
 
   /** Predicted time of the grant `position` places ahead (0 = next). A lower bound. */
   #predictGrantAt(b: Bucket, position: number, now: number): number {
+    // Smooth: evenly spaced after the next grant (spacing implies the window bound).
+    if (b.spacingMs > 0) return this.#nextGrantAt(b, now) + position * b.spacingMs;
     const j = position % b.limit;
     const rounds = Math.floor(position / b.limit);
     // The grant `limit` places before future grant j is existing grant index (count + j - limit).

@@ -10,9 +10,9 @@ function limiter(clock: FakeClock, extra: ConstructorParameters<typeof SendLimit
 describe('SendLimiter', () => {
   it("defaults to Meta's published rates: text 100/s, media 10/s, private replies 750/h", () => {
     expect(DEFAULT_SEND_RATES).toEqual({
-      text: { limit: 100, intervalMs: 1000 },
-      media: { limit: 10, intervalMs: 1000 },
-      private_reply: { limit: 750, intervalMs: 3_600_000 },
+      text: { limit: 100, intervalMs: 1000, smooth: true },
+      media: { limit: 10, intervalMs: 1000, smooth: true },
+      private_reply: { limit: 750, intervalMs: 3_600_000, smooth: false },
     });
     const l = new SendLimiter();
     expect(l.effectiveRatePerSecond('text')).toBeCloseTo(100 / 1.05, 6);
@@ -21,7 +21,10 @@ describe('SendLimiter', () => {
 
   it('grants a burst up to the limit at once, then waits for the window (interval + margin)', async () => {
     const clock = new FakeClock();
-    const l = limiter(clock, { rates: { text: { limit: 5, intervalMs: 1000 } }, safetyMargin: 0.1 });
+    const l = limiter(clock, {
+      rates: { text: { limit: 5, intervalMs: 1000, smooth: false } },
+      safetyMargin: 0.1,
+    });
     const granted: number[] = [];
     const all = Array.from({ length: 12 }, () =>
       l.acquire('acct', 'text').then(() => granted.push(clock.now())),
@@ -49,7 +52,10 @@ describe('SendLimiter', () => {
 
   it('serves concurrent callers in FIFO order', async () => {
     const clock = new FakeClock();
-    const l = limiter(clock, { rates: { text: { limit: 2, intervalMs: 100 } }, safetyMargin: 0 });
+    const l = limiter(clock, {
+      rates: { text: { limit: 2, intervalMs: 100, smooth: false } },
+      safetyMargin: 0,
+    });
     const order: number[] = [];
     const ps = Array.from({ length: 9 }, (_, i) => l.acquire('a', 'text').then(() => order.push(i)));
     await clock.runUntilIdle();
@@ -60,7 +66,10 @@ describe('SendLimiter', () => {
   it('keeps separate budgets per account and per class', async () => {
     const clock = new FakeClock();
     const l = limiter(clock, {
-      rates: { text: { limit: 1, intervalMs: 1000 }, media: { limit: 1, intervalMs: 1000 } },
+      rates: {
+        text: { limit: 1, intervalMs: 1000, smooth: false },
+        media: { limit: 1, intervalMs: 1000, smooth: false },
+      },
     });
     const granted: string[] = [];
     const ps = [
@@ -80,7 +89,7 @@ describe('SendLimiter', () => {
   it('refuses past maxQueue with SEND_QUEUE_FULL (typed, 429, retryAfterMs)', async () => {
     const clock = new FakeClock();
     const l = limiter(clock, {
-      rates: { text: { limit: 1, intervalMs: 1000 } },
+      rates: { text: { limit: 1, intervalMs: 1000, smooth: false } },
       safetyMargin: 0,
       maxQueue: 2,
     });
@@ -100,7 +109,7 @@ describe('SendLimiter', () => {
   it('refuses when the predicted wait exceeds maxWaitMs (SEND_WAIT_TOO_LONG), before queueing', async () => {
     const clock = new FakeClock();
     const l = limiter(clock, {
-      rates: { text: { limit: 10, intervalMs: 1000 } },
+      rates: { text: { limit: 10, intervalMs: 1000, smooth: false } },
       safetyMargin: 0,
       maxWaitMs: 2500,
     });
@@ -121,7 +130,7 @@ describe('SendLimiter', () => {
   it('predicts waits exactly on a fake clock', async () => {
     const clock = new FakeClock();
     const l = limiter(clock, {
-      rates: { text: { limit: 3, intervalMs: 1000 } },
+      rates: { text: { limit: 3, intervalMs: 1000, smooth: false } },
       safetyMargin: 0,
       maxWaitMs: 1000,
     });
@@ -143,7 +152,10 @@ describe('SendLimiter', () => {
 
   it('an aborted waiter leaves the queue and does not consume a slot', async () => {
     const clock = new FakeClock();
-    const l = limiter(clock, { rates: { text: { limit: 1, intervalMs: 1000 } }, safetyMargin: 0 });
+    const l = limiter(clock, {
+      rates: { text: { limit: 1, intervalMs: 1000, smooth: false } },
+      safetyMargin: 0,
+    });
     await l.acquire('a', 'text');
     const ctrl = new AbortController();
     const aborted = l.acquire('a', 'text', { signal: ctrl.signal }).catch((e: unknown) => e);
@@ -162,13 +174,53 @@ describe('SendLimiter', () => {
   });
 
   it('rejects invalid configuration', () => {
-    expect(() => new SendLimiter({ rates: { text: { limit: 0, intervalMs: 1000 } } })).toThrow(RangeError);
+    expect(() => new SendLimiter({ rates: { text: { limit: 0, intervalMs: 1000, smooth: false } } })).toThrow(
+      RangeError,
+    );
     expect(() => new SendLimiter({ safetyMargin: -1 })).toThrow(RangeError);
   });
 
-  it('1000 text sends on a fake clock: never more than 100 in any 1 s window, done at the effective rate', async () => {
+  it('smooth (default for per-second classes): grants spaced interval·(1+margin)/limit apart, FIFO', async () => {
     const clock = new FakeClock(0);
-    const l = limiter(clock);
+    const l = limiter(clock, { rates: { text: { limit: 5, intervalMs: 1000 } }, safetyMargin: 0.1 });
+    const granted: number[] = [];
+    const all = Array.from({ length: 7 }, () =>
+      l.acquire('acct', 'text').then(() => granted.push(clock.now())),
+    );
+    await settle();
+    expect(granted).toEqual([0]);
+    await clock.runUntilIdle();
+    await Promise.all(all);
+    expect(granted).toEqual([0, 220, 440, 660, 880, 1100, 1320]);
+    // Waits are predicted with the spacing: now, +220, +440 (over the 400 ms bound).
+    const tight = limiter(clock, {
+      rates: { text: { limit: 5, intervalMs: 1000 } },
+      safetyMargin: 0.1,
+      maxWaitMs: 400,
+    });
+    const ok = [tight.acquire('b', 'text'), tight.acquire('b', 'text')];
+    await expect(tight.acquire('b', 'text')).rejects.toMatchObject({
+      code: 'SEND_WAIT_TOO_LONG',
+      retryAfterMs: 440,
+    });
+    await clock.runUntilIdle();
+    await Promise.all(ok);
+  });
+
+  it('the hourly private-reply budget is not smoothed: 750 at once, the 751st an hour later', async () => {
+    const clock = new FakeClock(0);
+    const l = limiter(clock, { safetyMargin: 0, maxWaitMs: 10 });
+    await Promise.all(Array.from({ length: 750 }, () => l.acquire('a', 'private_reply')));
+    expect(clock.now()).toBe(0);
+    await expect(l.acquire('a', 'private_reply')).rejects.toMatchObject({
+      code: 'SEND_WAIT_TOO_LONG',
+      retryAfterMs: 3_600_000,
+    });
+  });
+
+  it('1000 text sends on a fake clock (defaults): never more than 100 in any 1.05 s, at the effective rate', async () => {
+    const clock = new FakeClock(0);
+    const l = limiter(clock, { maxWaitMs: 60_000 });
     const stamps: number[] = [];
     const ps = Array.from({ length: 1000 }, () =>
       l.acquire('acct', 'text').then(() => stamps.push(clock.now())),
@@ -178,8 +230,9 @@ describe('SendLimiter', () => {
     expect(stamps).toHaveLength(1000);
     for (let i = 100; i < stamps.length; i++)
       expect((stamps[i] as number) - (stamps[i - 100] as number)).toBeGreaterThanOrEqual(1050);
-    // Ten bursts of 100, 1050 ms apart: the last burst starts at 9 × 1050 ms.
-    expect(stamps[999]).toBe(9 * 1050);
+    // Evenly spaced at 10.5 ms: the 1000th send goes at 999 × 10.5 ms (≈ 95.2 sends/s).
+    expect(stamps[999]).toBeCloseTo(999 * 10.5, 6);
+    expect(stamps[1]).toBeCloseTo(10.5, 6);
   });
 
   it('property: for any arrival pattern, no window of interval·(1+margin) holds more than `limit` grants, in FIFO order', async () => {
