@@ -21,7 +21,7 @@ function server(opts: { failPosts?: number[]; neverProgress?: boolean } = {}) {
     posts++;
     const offset = Number(h.get('offset'));
     const size = Number(h.get('file_size'));
-    const len = (init?.body as Uint8Array).byteLength;
+    const len = (init?.body as Uint8Array | undefined)?.byteLength ?? 0;
     log.push(`POST ${offset}+${len} ${h.get('authorization')?.split(' ')[0]}`);
     if (opts.failPosts?.includes(posts)) {
       committed = Math.max(committed, offset + Math.floor(len / 2));
