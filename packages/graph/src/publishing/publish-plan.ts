@@ -79,7 +79,6 @@ export function planPublish(request: PublishRequest): PublishPlan {
   switch (request.kind) {
     case 'carousel': {
       const urls = content.mediaUrls ?? [];
-      if (urls.length === 0) throw failure('NO_MEDIA', 'A carousel needs media URLs.', false);
       if (urls.length < CAROUSEL_LIMITS.min || urls.length > CAROUSEL_LIMITS.max) {
         throw failure(
           'INVALID_CAROUSEL',
