@@ -182,3 +182,17 @@ export async function fetchPermalink(ctx: FlowContext, mediaId: string): Promise
     return undefined;
   }
 }
+
+/** Creates a container with `upload_type=resumable`; resolves its id and upload `uri`. */
+export async function createUploadContainer(
+  ctx: FlowContext,
+  params: Record<string, string | number | boolean | undefined>,
+): Promise<{ id: string; uri: string }> {
+  const res = await call('create', () =>
+    ctx.client.post<{ id?: unknown; uri?: unknown }>(`/${ctx.igUserId}/media`, params, opts(ctx)),
+  );
+  if (typeof res?.id !== 'string' || typeof res.uri !== 'string') {
+    throw failure('API_ERROR', 'Resumable container creation returned no id/uri.', false, { step: 'create' });
+  }
+  return { id: res.id, uri: res.uri };
+}

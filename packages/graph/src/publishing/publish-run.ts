@@ -6,15 +6,16 @@
 import { type CheckpointData, type PublishStage, stageAtLeast } from './checkpoints.js';
 import {
   createContainer,
+  createUploadContainer,
   type FlowContext,
   fetchPermalink,
   publishContainer,
   waitForContainer,
 } from './container-flow.js';
 import type { PollScheduleOptions } from './poll-schedule.js';
-import { failure, PublishFailure, toPublishError } from './publish-errors.js';
+import { failure, PublishFailure } from './publish-errors.js';
 import type { PublishPlan } from './publish-plan.js';
-import { readPublishingLimit } from './publishing-limit.js';
+import { withNextSlot } from './publishing-limit.js';
 import { findPublishedMedia, isAmbiguousPublishFailure, readStatusCode } from './reconcile.js';
 import { type ResumableUploadOptions, resumableUpload } from './resumable-upload.js';
 import type { PublishResult } from './types.js';
@@ -39,25 +40,6 @@ export interface RunOptions {
 /** Data kept beside the checkpoint data while running (not persisted). */
 interface Progress {
   statusReads: number;
-}
-
-async function withNextSlot(ctx: FlowContext, e: PublishFailure): Promise<PublishFailure> {
-  try {
-    const limit = await readPublishingLimit(ctx);
-    const details: Record<string, unknown> = {
-      ...e.info.details,
-      quotaUsage: limit.usage,
-      quotaTotal: limit.total,
-      quotaWindowSec: limit.windowSec,
-    };
-    if (limit.nextSlotAt !== undefined) {
-      details['nextSlotAt'] = new Date(limit.nextSlotAt).toISOString();
-      details['retryAfterMs'] = Math.max(0, limit.nextSlotAt - ctx.clock.now());
-    }
-    return new PublishFailure({ ...e.info, details });
-  } catch {
-    return e;
-  }
 }
 
 function success(
@@ -242,24 +224,4 @@ async function runStages(
       if (status !== 'FINISHED' || call >= maxCalls) throw e;
     }
   }
-}
-
-async function createUploadContainer(
-  ctx: FlowContext,
-  params: Record<string, string | number | boolean | undefined>,
-): Promise<{ id: string; uri: string }> {
-  let res: { id?: unknown; uri?: unknown };
-  try {
-    res = await ctx.client.post<{ id?: unknown; uri?: unknown }>(
-      `/${ctx.igUserId}/media`,
-      params,
-      ctx.signal ? { retry: false, signal: ctx.signal } : { retry: false },
-    );
-  } catch (e) {
-    throw new PublishFailure(toPublishError(e, 'create'));
-  }
-  if (typeof res?.id !== 'string' || typeof res.uri !== 'string') {
-    throw failure('API_ERROR', 'Resumable container creation returned no id/uri.', false, { step: 'create' });
-  }
-  return { id: res.id, uri: res.uri };
 }

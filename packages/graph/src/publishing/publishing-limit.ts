@@ -8,6 +8,7 @@
  * Posts made in the Instagram app (which do not count) can make the estimate early; never late.
  */
 import type { FlowContext } from './container-flow.js';
+import { PublishFailure } from './publish-errors.js';
 
 /** Quota state. Times are ms epoch. */
 export interface PublishingLimit {
@@ -75,4 +76,24 @@ export async function readPublishingLimit(ctx: FlowContext): Promise<PublishingL
   const oldestCounted = stamps[Math.min(usage, stamps.length) - 1];
   if (oldestCounted !== undefined) limit.nextSlotAt = oldestCounted + windowSec * 1000;
   return limit;
+}
+
+/** Adds quota details and, when known, `nextSlotAt`/`retryAfterMs` to a `PUBLISH_LIMIT` failure (best-effort). */
+export async function withNextSlot(ctx: FlowContext, e: PublishFailure): Promise<PublishFailure> {
+  try {
+    const limit = await readPublishingLimit(ctx);
+    const details: Record<string, unknown> = {
+      ...e.info.details,
+      quotaUsage: limit.usage,
+      quotaTotal: limit.total,
+      quotaWindowSec: limit.windowSec,
+    };
+    if (limit.nextSlotAt !== undefined) {
+      details['nextSlotAt'] = new Date(limit.nextSlotAt).toISOString();
+      details['retryAfterMs'] = Math.max(0, limit.nextSlotAt - ctx.clock.now());
+    }
+    return new PublishFailure({ ...e.info, details });
+  } catch {
+    return e;
+  }
 }
