@@ -165,6 +165,22 @@ describe('InstagramConnector against the emulator', () => {
     ).toHaveLength(1);
   });
 
+  it('a dropped media_publish response: the connector checks status_code, reports the post, never re-publishes', async () => {
+    await emu.control.setFault({
+      method: 'POST',
+      path: `/${account.igUserId}/media_publish`,
+      dropAfterCommit: true,
+    });
+    const r = await emulatorConnector(emu, account).publishFeedPost({
+      caption: 'dropped once',
+      mediaUrls: [IMG],
+    });
+    const mine = (await publishedMedia(emu, account.igUserId)).filter((m) => m.caption === 'dropped once');
+    expect(mine).toHaveLength(1);
+    expect(r).toMatchObject({ success: true, platformPostId: mine[0]!.id, metadata: { reconciled: true } });
+    expect((await emu.control.state()).duplicatePublishes).toEqual([]);
+  });
+
   it('reads insights on the current version: views requested, impressions filled from views', async () => {
     const r = await emulatorConnector(emu, account).publishFeedPost({ mediaUrls: [IMG] });
     const insights = await emulatorConnector(emu, account).getMediaInsights(r.platformPostId!);

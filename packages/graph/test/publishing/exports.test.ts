@@ -1,6 +1,5 @@
 /** The seed contract is importable from the package entry point. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import * as graph from '../../src/index.js';
 import type {
   Connector,
   DeleteResult,
@@ -10,6 +9,7 @@ import type {
   PublishOptions,
   PublishResult,
 } from '../../src/index.js';
+import * as graph from '../../src/index.js';
 
 describe('@igkit/graph publishing exports', () => {
   it('exports the connector, the publisher and the checkpoint store', () => {
@@ -17,7 +17,11 @@ describe('@igkit/graph publishing exports', () => {
     expect(typeof graph.Publisher).toBe('function');
     expect(typeof graph.InMemoryCheckpointStore).toBe('function');
     expect(typeof graph.preflightMedia).toBe('function');
-    const c = new graph.InstagramConnector({ accessToken: 't', instagramAccountId: '1', apiVersion: 'v18.0' });
+    const c = new graph.InstagramConnector({
+      accessToken: 't',
+      instagramAccountId: '1',
+      apiVersion: 'v18.0',
+    });
     expect(c.apiVersion).toBe('v18.0');
     expect(c.client.baseUrl).toBe('https://graph.facebook.com');
     expect(JSON.stringify(c.client)).not.toContain('"t"');
@@ -34,7 +38,11 @@ describe('@igkit/graph publishing exports', () => {
   });
 
   it('rejects a config without token or account id', () => {
-    expect(() => new graph.InstagramConnector({ accessToken: '', instagramAccountId: '1' })).toThrow(TypeError);
-    expect(() => new graph.InstagramConnector({ accessToken: 't', instagramAccountId: '' })).toThrow(TypeError);
+    expect(() => new graph.InstagramConnector({ accessToken: '', instagramAccountId: '1' })).toThrow(
+      TypeError,
+    );
+    expect(() => new graph.InstagramConnector({ accessToken: 't', instagramAccountId: '' })).toThrow(
+      TypeError,
+    );
   });
 });

@@ -65,7 +65,9 @@ describe('planPublish', () => {
 
   it('refuses bad input with typed codes', () => {
     expect(code(() => planPublish({ kind: 'feed', content: { mediaUrls: [] } }))).toBe('NO_MEDIA');
-    expect(code(() => planPublish({ kind: 'carousel', content: { mediaUrls: [] } }))).toBe('INVALID_CAROUSEL');
+    expect(code(() => planPublish({ kind: 'carousel', content: { mediaUrls: [] } }))).toBe(
+      'INVALID_CAROUSEL',
+    );
     expect(code(() => planPublish({ kind: 'carousel', content: { mediaUrls: ['https://x/1.jpg'] } }))).toBe(
       'INVALID_CAROUSEL',
     );
