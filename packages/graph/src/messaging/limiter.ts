@@ -64,6 +64,11 @@ interface Bucket {
   windowMs: number;
   /** Minimum gap between grants (0 in burst mode). */
   spacingMs: number;
+  /**
+   * Smooth mode: how far a late grant may be recorded before its actual time, so timer lateness does not
+   * accumulate into a lower rate. Bounded by half the safety margin, which absorbs the difference.
+   */
+  slackMs: number;
   /** Ring of the last `limit` grant times; `grants[head]` is the oldest when `count === limit`. */
   grants: number[];
   head: number;
@@ -118,7 +123,7 @@ export class SendLimiter {
     const bucket = this.#bucket(accountId, cls);
     const now = this.#now();
     if (bucket.active === 0 && this.#nextGrantAt(bucket, now) <= now) {
-      this.#record(bucket, now);
+      this.#record(bucket, this.#stamp(bucket, now));
       return Promise.resolve();
     }
     const predicted = this.#predictGrantAt(bucket, bucket.active, now) - now;
@@ -177,10 +182,12 @@ export class SendLimiter {
       if (this.#buckets.size >= 1000) this.#sweep();
       const rate = this.#rates[cls];
       const windowMs = rate.intervalMs * (1 + this.#margin);
+      const smooth = rate.smooth ?? rate.intervalMs <= 1000;
       bucket = {
         limit: rate.limit,
         windowMs,
-        spacingMs: (rate.smooth ?? rate.intervalMs <= 1000) ? windowMs / rate.limit : 0,
+        spacingMs: smooth ? windowMs / rate.limit : 0,
+        slackMs: smooth ? Math.min(windowMs / rate.limit, (windowMs - rate.intervalMs) / 2) : 0,
         grants: [],
         head: 0,
         count: 0,
@@ -206,12 +213,17 @@ export class SendLimiter {
     return b.grants[(b.head + b.count - 1) % b.limit] as number;
   }
 
-  /** Earliest time the next grant may happen. */
-  #nextGrantAt(b: Bucket, now: number): number {
-    let at = now;
-    if (b.count >= b.limit) at = Math.max(at, (b.grants[b.head] as number) + b.windowMs);
+  /** Earliest time the next grant is allowed, ignoring the current time (−∞ when unconstrained). */
+  #dueAt(b: Bucket): number {
+    let at = Number.NEGATIVE_INFINITY;
+    if (b.count >= b.limit) at = (b.grants[b.head] as number) + b.windowMs;
     if (b.spacingMs > 0 && b.count > 0) at = Math.max(at, this.#newestGrant(b) + b.spacingMs);
     return at;
+  }
+
+  /** Earliest time the next grant may happen. */
+  #nextGrantAt(b: Bucket, now: number): number {
+    return Math.max(now, this.#dueAt(b));
   }
 
   /** Predicted time of the grant `position` places ahead (0 = next). A lower bound. */
@@ -225,6 +237,15 @@ export class SendLimiter {
     const base =
       earlier < 0 ? now : Math.max(now, (b.grants[(b.head + earlier) % b.limit] as number) + b.windowMs);
     return base + rounds * b.windowMs;
+  }
+
+  /**
+   * The time recorded for a grant made at `now`: in smooth mode a grant at most `slackMs` late keeps its
+   * due time, so timer lateness does not accumulate into a lower rate; later than that, the grid restarts.
+   */
+  #stamp(b: Bucket, now: number): number {
+    const due = this.#dueAt(b);
+    return b.slackMs > 0 && due <= now && now - due <= b.slackMs ? due : now;
   }
 
   #record(b: Bucket, at: number): void {
@@ -253,7 +274,7 @@ export class SendLimiter {
           await this.#sleep(at - now);
           continue;
         }
-        this.#record(b, now);
+        this.#record(b, this.#stamp(b, now));
         start++;
         b.active--;
         waiter.cancelled = true; // consumed: a later abort must not decrement `active` again

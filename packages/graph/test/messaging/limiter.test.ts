@@ -207,6 +207,35 @@ describe('SendLimiter', () => {
     await Promise.all(ok);
   });
 
+  it('smooth: late timers do not lower the rate, and a long stall does not cause a catch-up burst', async () => {
+    const clock = new FakeClock(0);
+    let stallAt = -1;
+    // Every timer fires 1 ms late; one fires 200 ms late.
+    const lateSleep = (ms: number): Promise<void> => {
+      const extra = stallAt < 0 && clock.now() > 1000 ? ((stallAt = clock.now()), 200) : 1;
+      return clock.sleep(ms + extra);
+    };
+    const l = new SendLimiter({ clock, sleep: lateSleep, maxWaitMs: 60_000 });
+    const stamps: number[] = [];
+    const ps = Array.from({ length: 300 }, () => l.acquire('a', 'text').then(() => stamps.push(clock.now())));
+    await clock.runUntilIdle();
+    await Promise.all(ps);
+    // Before the stall the grid holds: grant i goes within 1 ms of i × 10.5 ms.
+    const beforeStall = stamps.filter((t) => t <= stallAt);
+    beforeStall.forEach((t, i) => {
+      expect(t).toBeGreaterThanOrEqual(i * 10.5);
+      expect(t).toBeLessThanOrEqual(i * 10.5 + 1);
+    });
+    // After the stall: one grant, then the grid restarts from it (no burst of overdue grants).
+    const counts = new Map<number, number>();
+    for (const t of stamps) counts.set(t, (counts.get(t) ?? 0) + 1);
+    expect(Math.max(...counts.values())).toBe(1);
+    // Never more than 100 actual grants in any real 1000 ms window.
+    for (let k = 100; k < stamps.length; k++) {
+      expect((stamps[k] as number) - (stamps[k - 100] as number)).toBeGreaterThan(1000);
+    }
+  });
+
   it('the hourly private-reply budget is not smoothed: 750 at once, the 751st an hour later', async () => {
     const clock = new FakeClock(0);
     const l = limiter(clock, { safetyMargin: 0, maxWaitMs: 10 });
