@@ -29,3 +29,6 @@ export {
   startEmulator,
 } from './core/server.js';
 export type { EmulatorModule, EmulatorRequest, EmulatorResponse } from './core/types.js';
+// Module control interfaces: re-exported so their `EmulatorControl` augmentations reach the built .d.ts.
+export type { MessagingControl, UserAttachmentInput } from './messaging/module.js';
+export type { WebhookSettings, WebhooksControl } from './webhooks/module.js';

@@ -97,18 +97,22 @@ export class GraphClient {
   readonly #retry: Partial<RetryPolicy> | false | undefined;
   readonly #hooks: GraphHooks;
   readonly #scope: GovernorScope;
+  readonly #origin: string;
 
   constructor(options: GraphClientOptions) {
     if (typeof options?.accessToken !== 'string' || options.accessToken === '') {
       throw new TypeError('GraphClient: accessToken must be a non-empty string');
     }
     this.baseUrl = resolveBaseUrl(options.host);
+    this.#origin = new URL(this.baseUrl).origin;
     this.version = assertVersion(options.version ?? DEFAULT_GRAPH_VERSION);
     this.#token = options.accessToken;
     this.#proof = options.appSecret ? appSecretProof(options.accessToken, options.appSecret) : undefined;
-    this.#secrets = [options.accessToken, options.appSecret, this.#proof]
-      .filter((s): s is string => typeof s === 'string' && s !== '')
-      .flatMap(secretVariants);
+    this.#secrets = Object.freeze(
+      [options.accessToken, options.appSecret, this.#proof]
+        .filter((s): s is string => typeof s === 'string' && s !== '')
+        .flatMap(secretVariants),
+    );
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#fetch = options.fetch;
     this.#clock = options.clock ?? systemClock;
@@ -132,6 +136,7 @@ export class GraphClient {
   ): Promise<GraphResponse<T>> {
     const prepared = prepareRequest({
       baseUrl: this.baseUrl,
+      origin: this.#origin,
       version: this.version,
       method,
       path,
@@ -143,21 +148,26 @@ export class GraphClient {
       proof: this.#proof,
       secrets: this.#secrets,
     });
-    const { shownUrl, shownHeaders, bodyType } = prepared;
+    const { bodyType } = prepared;
     const policy = policyFrom(this.#retry, options.retry);
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const describe = `${method} ${shownUrl}`;
+    const describe = (): string => `${method} ${prepared.shown().url}`;
     const failure = { describe, signal: options.signal, secrets: this.#secrets };
+    const hooks = this.#hooks;
 
     for (let attempt = 1; ; attempt += 1) {
-      if (this.#governor) {
+      const held = this.#governor?.acquire(this.#scope, options.signal);
+      if (held) {
         try {
-          await this.#governor.acquire(this.#scope, options.signal);
+          await held;
         } catch (error) {
           throw isGraphApiError(error) ? error : abortedError(failure, error);
         }
       }
-      this.#hooks.beforeRequest?.({ method, url: shownUrl, headers: { ...shownHeaders }, bodyType, attempt });
+      if (hooks.beforeRequest) {
+        const shown = prepared.shown();
+        hooks.beforeRequest({ method, url: shown.url, headers: { ...shown.headers }, bodyType, attempt });
+      }
       const started = this.#clock.now();
       let usage: UsageSnapshot | undefined;
       let status = 0;
@@ -187,7 +197,7 @@ export class GraphClient {
       }
       const event: ResponseEvent = {
         method,
-        url: shownUrl,
+        url: hooks.afterResponse ? prepared.shown().url : '',
         attempt,
         status,
         durationMs: this.#clock.now() - started,

@@ -61,6 +61,7 @@ export class Governor {
   readonly #clock: Clock;
   readonly #sleep: Sleep;
   readonly #keys = new Map<string, GovernorKeyState>();
+  #lastObserved: { scope: GovernorScope; usage: UsageSnapshot } | undefined;
 
   constructor(options: GovernorOptions = {}) {
     this.#threshold = options.threshold ?? 90;
@@ -95,9 +96,28 @@ export class Governor {
   /**
    * Waits until a call in `scope` may start: through any block Meta reported (or throws a rate-limit
    * {@link GraphApiError} with `retryAfterMs` in `'fail'` mode / beyond `maxHoldMs`), then through spacing.
+   * Returns `undefined` when the call may start at once.
    */
-  async acquire(scope: GovernorScope, signal?: AbortSignal): Promise<void> {
+  acquire(scope: GovernorScope, signal?: AbortSignal): Promise<void> | undefined {
+    // Fast path (the usual case): nothing blocked, no spacing due — reserve the slot synchronously,
+    // so an unthrottled call costs no promise and no timer.
     const keys = this.#scopeKeys(scope);
+    const now = this.#clock.now();
+    let due = now;
+    for (const k of keys) {
+      const s = this.#get(k);
+      if (s.blockedUntil > now) return this.#acquireSlow(keys, signal);
+      if (s.nextAt > due) due = s.nextAt;
+    }
+    if (due > now) return this.#acquireSlow(keys, signal);
+    for (const k of keys) {
+      const s = this.#get(k);
+      s.nextAt = now + this.spacingFor(s.percent);
+    }
+    return undefined;
+  }
+
+  async #acquireSlow(keys: readonly string[], signal?: AbortSignal): Promise<void> {
     for (;;) {
       const now = this.#clock.now();
       const blockedUntil = Math.max(0, ...keys.map((k) => this.#get(k).blockedUntil));
@@ -124,6 +144,11 @@ export class Governor {
 
   /** Feeds one response's usage headers. Absent headers leave the state unchanged. */
   observe(scope: GovernorScope, usage: UsageSnapshot): void {
+    // The very same (frozen, cached) snapshot for the same scope as the previous observation, with no
+    // block in it, would write the same percentages again: skip the work.
+    const last = this.#lastObserved;
+    if (usage.blockedForMs === 0 && last?.scope === scope && last.usage === usage) return;
+    this.#lastObserved = { scope, usage };
     const now = this.#clock.now();
     const target = this.#bucTarget(scope);
     let bucMax: number | undefined;
@@ -159,6 +184,7 @@ export class Governor {
   /** A call in `scope` failed; rate-limit errors block the app (BUC codes: the account) for a while. */
   observeError(scope: GovernorScope, error: GraphApiError): void {
     if (error.category !== 'rate_limit') return;
+    this.#lastObserved = undefined;
     const code = error.code;
     const key =
       code !== undefined && code >= BUC_CODE_MIN && code <= BUC_CODE_MAX ? this.#bucTarget(scope) : scope.app;

@@ -55,6 +55,28 @@ export function secretVariants(secret: string): string[] {
   return [...variants].filter((v) => v !== '');
 }
 
+interface CompiledSecrets {
+  /** Distinct secrets, longest first. */
+  unique: string[];
+  pattern: RegExp | undefined;
+}
+
+// A client passes the same frozen secrets array on every call: compile its pattern once.
+const COMPILED = new WeakMap<readonly string[], CompiledSecrets>();
+
+function compiled(secrets: readonly string[]): CompiledSecrets {
+  const cached = COMPILED.get(secrets);
+  if (cached) return cached;
+  const unique = [...new Set(secrets.filter((s) => typeof s === 'string' && s !== ''))].sort(
+    (a, b) => b.length - a.length,
+  );
+  const pattern = unique.length > 0 ? new RegExp(unique.map(escapeRegExp).join('|'), 'g') : undefined;
+  const result = { unique, pattern };
+  // Only frozen arrays are cached: a caller mutating its array must not get a stale pattern.
+  if (Object.isFrozen(secrets)) COMPILED.set(secrets, result);
+  return result;
+}
+
 /**
  * Replaces every occurrence of each secret (and credential-shaped fragments such as `access_token=…`)
  * in `text`. Pure; never throws.
@@ -62,10 +84,7 @@ export function secretVariants(secret: string): string[] {
  * @example redact('bad token EAAB123 in request', ['EAAB123']) // → 'bad token [REDACTED] in request'
  */
 export function redact(text: string, secrets: readonly string[]): string {
-  const unique = [...new Set(secrets.filter((s) => typeof s === 'string' && s !== ''))].sort(
-    (a, b) => b.length - a.length,
-  );
-  const pattern = unique.length > 0 ? new RegExp(unique.map(escapeRegExp).join('|'), 'g') : undefined;
+  const { unique, pattern } = compiled(secrets);
   const pass = (placeholder: string): string => {
     const out = String(text)
       .replace(PARAM_PATTERN, (_m, name: string) => `${name}=${placeholder}`)

@@ -1,10 +1,12 @@
 import type { GraphMethod, RequestEvent } from './hooks.js';
 import { redact, redactUrl } from './redact.js';
-import { buildRequestUrl, type QueryValue, sameOrigin } from './request-url.js';
+import { buildRequestUrl, type QueryValue } from './request-url.js';
 
 /** What {@link prepareRequest} needs. */
 export interface PrepareInput {
   baseUrl: string;
+  /** Origin of `baseUrl` (e.g. `https://graph.facebook.com`): credentials go only to this origin. */
+  origin: string;
   version: string;
   method: GraphMethod;
   path: string;
@@ -17,16 +19,25 @@ export interface PrepareInput {
   secrets: readonly string[];
 }
 
+/** What hooks and error messages may show of a request. */
+export interface ShownRequest {
+  /** URL without proof or credentials, secrets scrubbed. */
+  url: string;
+  /** Headers without `authorization`, secrets scrubbed. */
+  headers: Record<string, string>;
+}
+
 /** A request ready to send, plus its redacted description for hooks and errors. */
 export interface PreparedRequest {
   url: URL;
   headers: Record<string, string>;
   body: string | undefined;
   bodyType: RequestEvent['bodyType'];
-  /** URL without proof or credentials, secrets scrubbed. */
-  shownUrl: string;
-  /** Headers without `authorization`, secrets scrubbed. */
-  shownHeaders: Record<string, string>;
+  /**
+   * The redacted view, computed on first use and cached: successful calls without hooks never pay for
+   * redaction (it parses the URL and runs the secret scrubber).
+   */
+  shown(): ShownRequest;
 }
 
 /**
@@ -38,8 +49,8 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
     throw new TypeError('GraphClient.request: pass either json or form, not both');
   }
   const url = buildRequestUrl(input.baseUrl, input.version, input.path, input.query);
-  const credentialed = sameOrigin(url, input.baseUrl);
-  const shownUrl = redactUrl(url.toString(), input.secrets);
+  const credentialed = url.origin === input.origin;
+  const unproven = url.href;
   if (credentialed && input.proof) url.searchParams.set('appsecret_proof', input.proof);
 
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -58,10 +69,16 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
     bodyType = 'form';
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
-  const shownHeaders: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name !== 'authorization') shownHeaders[name] = redact(value, input.secrets);
-  }
+  let shown: ShownRequest | undefined;
+  const view = (): ShownRequest => {
+    if (shown) return shown;
+    const shownHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (name !== 'authorization') shownHeaders[name] = redact(value, input.secrets);
+    }
+    shown = { url: redactUrl(unproven, input.secrets), headers: shownHeaders };
+    return shown;
+  };
   if (credentialed) headers['authorization'] = `Bearer ${input.accessToken}`;
-  return { url, headers, body, bodyType, shownUrl, shownHeaders };
+  return { url, headers, body, bodyType, shown: view };
 }

@@ -65,8 +65,13 @@ export function applyQuery(url: URL, query: Record<string, QueryValue> | undefin
   return url;
 }
 
+const CREDENTIAL_PARAM_TEST = new RegExp(`[?&](?:${CREDENTIAL_PARAMS.join('|')})=`);
+
 /** Removes credential parameters (token, proof, secrets) a server-provided URL may carry. */
 export function stripCredentialParams(url: URL): URL {
+  // Cheap string test first: most URLs carry none, and touching searchParams re-serialises the URL.
+  const { search } = url;
+  if (search === '' || !(search.includes('%') || CREDENTIAL_PARAM_TEST.test(search))) return url;
   for (const name of CREDENTIAL_PARAMS) url.searchParams.delete(name);
   return url;
 }

@@ -94,15 +94,39 @@ export function hasUsage(snapshot: UsageSnapshot): boolean {
 }
 
 /**
- * Parses `X-App-Usage` and `X-Business-Use-Case-Usage`. Pure; never throws.
+ * Parses `X-App-Usage` and `X-Business-Use-Case-Usage` into a frozen snapshot. Pure; never throws.
  *
  * @example parseUsageHeaders(new Headers({ 'x-app-usage': '{"call_count":95}' })).maxPercent // → 95
  */
 export function parseUsageHeaders(headers: HeaderSource): UsageSnapshot {
+  const appRaw = readHeader(headers, 'x-app-usage');
+  const bucRaw = readHeader(headers, 'x-business-use-case-usage');
+  // Consecutive responses usually repeat the same header text: reuse the (frozen) snapshot.
+  if (appRaw === lastParsed.appRaw && bucRaw === lastParsed.bucRaw) return lastParsed.snapshot;
+  const snapshot = deepFreeze(parseRaw(appRaw, bucRaw));
+  lastParsed = { appRaw, bucRaw, snapshot };
+  return snapshot;
+}
+
+let lastParsed: { appRaw: string | null; bucRaw: string | null; snapshot: UsageSnapshot } = {
+  appRaw: null,
+  bucRaw: null,
+  snapshot: deepFreeze(emptyUsageSnapshot()),
+};
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+function parseRaw(appRaw: string | null, bucRaw: string | null): UsageSnapshot {
   const snapshot = emptyUsageSnapshot();
   const counters: number[] = [];
 
-  const app = parseJsonObject(readHeader(headers, 'x-app-usage'));
+  const app = parseJsonObject(appRaw);
   if (app) {
     snapshot.app = {
       callCount: percent(app['call_count']),
@@ -112,7 +136,7 @@ export function parseUsageHeaders(headers: HeaderSource): UsageSnapshot {
     counters.push(snapshot.app.callCount, snapshot.app.totalTime, snapshot.app.totalCputime);
   }
 
-  const buc = parseJsonObject(readHeader(headers, 'x-business-use-case-usage'));
+  const buc = parseJsonObject(bucRaw);
   for (const [businessId, value] of Object.entries(buc ?? {})) {
     const list = (Array.isArray(value) ? value : [value])
       .map(parseBucEntry)
