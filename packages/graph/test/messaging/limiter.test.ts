@@ -212,8 +212,11 @@ describe('SendLimiter', () => {
     let stallAt = -1;
     // Every timer fires 1 ms late; one fires 200 ms late.
     const lateSleep = (ms: number): Promise<void> => {
-      const extra = stallAt < 0 && clock.now() > 1000 ? ((stallAt = clock.now()), 200) : 1;
-      return clock.sleep(ms + extra);
+      if (stallAt < 0 && clock.now() > 1000) {
+        stallAt = clock.now();
+        return clock.sleep(ms + 200);
+      }
+      return clock.sleep(ms + 1);
     };
     const l = new SendLimiter({ clock, sleep: lateSleep, maxWaitMs: 60_000 });
     const stamps: number[] = [];
