@@ -6,11 +6,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DEFAULT_GRAPH_VERSION, GraphClient } from '../core/index.js';
 import { postMessagesAttempt } from './attempt.js';
+import type {
+  CallOptions,
+  MessagingClientOptions,
+  PrivateReplyOptions,
+  SendResult,
+  UserSendOptions,
+} from './client-types.js';
 import { ConfigurationError, type ServiceUnavailableError } from './errors.js';
 import { getSharedSendLimiter, type SendLimiter } from './limiter.js';
 import {
-  type CommentState,
-  type ConversationState,
   checkConversationPolicy,
   checkPrivateReplyPolicy,
   enforcePolicy,
@@ -41,103 +46,8 @@ import {
   type GenericTemplateElement,
   type QuickReply,
   type SenderAction,
-  type SendKind,
 } from './send-requests.js';
 import type { InstagramMessage } from './types.js';
-
-/** Options of {@link MessagingClient}. */
-export interface MessagingClientOptions {
-  /**
-   * Instagram user token (Instagram Login) or Page token (Facebook Login). Sent only as a Bearer header.
-   * Optional when `graph` is given.
-   */
-  accessToken?: string;
-  /**
-   * A preconfigured transport (e.g. with `appSecret`, hooks or a shared governor). Its base URL is used and
-   * its own retries are bypassed per call (the messaging layer retries). @default a new `GraphClient`
-   */
-  graph?: GraphClient;
-  /**
-   * `instagram`: Instagram Login, graph.instagram.com, `POST /me/messages`.
-   * `facebook`: Facebook Login, graph.facebook.com, `POST /{pageId}/messages`.
-   */
-  login: 'instagram' | 'facebook';
-  /** Facebook Page id (required with `login: 'facebook'`). */
-  pageId?: string;
-  /** Instagram professional account id: the limiter key (else the page id, else a hash of the token). */
-  igUserId?: string;
-  /** Base URL replacing the login's default host, e.g. the emulator (ignored when `graph` is given). */
-  baseUrl?: string;
-  /** Graph API version (ignored when `graph` is given). @default 'v26.0' */
-  version?: string;
-  /** Per-attempt timeout. @default 30000 */
-  timeoutMs?: number;
-  /** @default globalThis.fetch at call time */
-  fetch?: typeof fetch;
-  /** @default Date.now */
-  clock?: { now(): number };
-  /** Waits between retries. @default setTimeout-based */
-  sleep?: (ms: number) => Promise<void>;
-  /** Send limiter; `false` disables limiting. @default the process-wide shared limiter */
-  limiter?: SendLimiter | false;
-  /** Attempts per send (rate limits, 5xx and never-sent network failures are retried). @default 4 */
-  maxAttempts?: number;
-  /** HMAC key for text hashes in reconciliation records. @default a random key per client */
-  reconciliationKey?: string | Uint8Array;
-}
-
-/** Common per-call options. */
-export interface CallOptions {
-  /** Local dedupe key returned in results and reconciliation records. @default a random UUID */
-  dedupeKey?: string;
-  /** Correlation id put on errors. */
-  correlationId?: string;
-  /** Aborts waiting in the limiter or the HTTP attempt. */
-  signal?: AbortSignal;
-}
-
-/** Options of sends to a user (messages, reactions, sender actions). */
-export interface UserSendOptions extends CallOptions {
-  /** Conversation state the caller keeps (the user's last message time). */
-  conversation: ConversationState;
-  /** The caller asserts a human wrote this reply: allows `HUMAN_AGENT` up to 7 days (messages only). */
-  humanAgent?: boolean;
-}
-
-/** Options of private replies. */
-export interface PrivateReplyOptions extends CallOptions {
-  /** State of the comment being answered (creation time, earlier private reply). */
-  comment: CommentState;
-}
-
-/** Meta accepted the send. */
-export interface SentResult {
-  outcome: 'sent';
-  kind: SendKind;
-  recipientId?: string;
-  /** `mid` of the created message (absent for sender actions and reactions). */
-  messageId?: string;
-  attempts: number;
-  dedupeKey: string;
-  /** When the successful attempt started (ms epoch). */
-  sentAt: number;
-  /** Tag used, if any. */
-  tag?: 'HUMAN_AGENT';
-}
-
-/** Meta may or may not have accepted the send: reconcile before re-sending. */
-export interface UnknownOutcomeResult {
-  outcome: 'unknown';
-  kind: SendKind;
-  attempts: number;
-  dedupeKey: string;
-  reconciliation: ReconciliationRecord;
-  /** The timeout / connection error that left the outcome unknown. */
-  error: ServiceUnavailableError;
-}
-
-/** Result of a send. Definite failures reject with an `AppError` instead. */
-export type SendResult = SentResult | UnknownOutcomeResult;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,15 +1,15 @@
 // Messaging: the `sendInstagramMessage` service contract, the policy-aware `MessagingClient`, the send limiter.
 export * from './audit.js';
-export {
-  type CallOptions,
-  MessagingClient,
-  type MessagingClientOptions,
-  type PrivateReplyOptions,
-  type SendResult,
-  type SentResult,
-  type UnknownOutcomeResult,
-  type UserSendOptions,
-} from './client.js';
+export { MessagingClient } from './client.js';
+export type {
+  CallOptions,
+  MessagingClientOptions,
+  PrivateReplyOptions,
+  SendResult,
+  SentResult,
+  UnknownOutcomeResult,
+  UserSendOptions,
+} from './client-types.js';
 export {
   isMessagingRateLimitCode,
   PRIVATE_REPLY_USED_SUBCODE,
@@ -32,14 +32,7 @@ export {
   TooManyRequestsError,
   UnauthorizedError,
 } from './errors.js';
-export {
-  DEFAULT_SEND_RATES,
-  getSharedSendLimiter,
-  type SendClass,
-  SendLimiter,
-  type SendLimiterOptions,
-  type SendRate,
-} from './limiter.js';
+export { getSharedSendLimiter, SendLimiter } from './limiter.js';
 export {
   type CommentState,
   type ConversationPolicyInput,
@@ -65,6 +58,7 @@ export {
   reconcileUnknownSend,
 } from './reconcile.js';
 export { MESSAGING_RETRY_DEFAULTS } from './retry-timing.js';
+export { DEFAULT_SEND_RATES, type SendClass, type SendLimiterOptions, type SendRate } from './send-rates.js';
 export type {
   AttachmentInput,
   AttachmentSource,
@@ -82,8 +76,8 @@ export {
   type InstagramService,
   type InstagramServiceOptions,
   MAX_MESSAGE_TEXT_BYTES,
-  sendInstagramMessage,
 } from './service.js';
+export { sendInstagramMessage } from './service-env.js';
 export type {
   InstagramApiError,
   InstagramMessage,

@@ -4,8 +4,8 @@
  * whether a lost answer leaves the outcome unknown (messages) or is safe to repeat (sender actions, reactions).
  */
 import { BadRequestError } from './errors.js';
-import type { SendClass } from './limiter.js';
 import { utf8ByteLength } from './privacy.js';
+import type { SendClass } from './send-rates.js';
 
 /** Attachment media types the Send API accepts by URL or attachment id. */
 export type AttachmentType = 'image' | 'video' | 'audio' | 'file';

@@ -1,5 +1,6 @@
 // Webhooks (receiving side): subscription handshake, signature verification, typed event parsing.
-export { parseWebhook, toEpochMillis } from './parse.js';
+export { toEpochMillis } from './json-read.js';
+export { parseWebhook } from './parse.js';
 export {
   checkSignature,
   type SignatureCheck,

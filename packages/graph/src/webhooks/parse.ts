@@ -7,24 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '../messaging/errors.js';
-import type { InstagramMessage, InstagramMessageAttachment } from '../messaging/types.js';
+import { arr, obj, optional, str, toEpochMillis } from './json-read.js';
+import { parseMessage } from './parse-message.js';
 import type { ParsedWebhook, WebhookEvent, WebhookEventBase } from './types.js';
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
-
-/** Epoch seconds or ms (number or numeric string) → ms; values below 1e11 are seconds. */
-export function toEpochMillis(v: unknown): number | undefined {
-  const n =
-    typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < 0) return undefined;
-  return Math.round(n < 1e11 ? n * 1000 : n);
-}
 
 /** Webhook fields whose updates are `messaging[]` items. */
 const MESSAGING_FIELDS: ReadonlySet<string> = new Set([
@@ -74,68 +59,6 @@ function unknownEvent(ctx: ItemContext, field: string, raw: unknown): WebhookEve
     digest = 'unserialisable';
   }
   return { ...base(ctx, field, undefined, `unknown:${field}:${digest}`), type: 'unknown', raw };
-}
-
-function parseAttachments(v: unknown): InstagramMessageAttachment[] {
-  return arr(v).flatMap((a) => {
-    const o = obj(a);
-    const type = str(o?.['type']);
-    if (!o || type === undefined) return [];
-    const payload = obj(o['payload']);
-    const url = str(payload?.['url']);
-    return [{ type, ...(url !== undefined ? { url } : {}), ...(payload ? { payload: { ...payload } } : {}) }];
-  });
-}
-
-function parseMessage(
-  m: Obj,
-  ctx: ItemContext,
-  senderId: string,
-  recipientId: string,
-  ts: number | undefined,
-) {
-  const mid = str(m['mid']);
-  if (mid === undefined) return undefined;
-  const text = str(m['text']);
-  const quick = str(obj(m['quick_reply'])?.['payload']);
-  const replyTo = obj(m['reply_to']);
-  const story = obj(replyTo?.['story']);
-  const referral = obj(m['referral']);
-  const message: InstagramMessage = {
-    mid,
-    accountId: ctx.accountId,
-    senderId,
-    recipientId,
-    timestamp: ts ?? ctx.entryTime ?? 0,
-    ...(text !== undefined ? { text } : {}),
-    attachments: parseAttachments(m['attachments']),
-    isEcho: m['is_echo'] === true,
-    isDeleted: m['is_deleted'] === true,
-    isUnsupported: m['is_unsupported'] === true,
-    ...(quick !== undefined ? { quickReplyPayload: quick } : {}),
-  };
-  if (replyTo) {
-    const replyMid = str(replyTo['mid']);
-    message.replyTo = {
-      ...(replyMid !== undefined ? { mid: replyMid } : {}),
-      ...(story
-        ? { story: { ...optional('id', str(story['id'])), ...optional('url', str(story['url'])) } }
-        : {}),
-    };
-  }
-  if (referral) {
-    message.referral = {
-      ...optional('ref', str(referral['ref'])),
-      ...optional('source', str(referral['source'])),
-      ...optional('type', str(referral['type'])),
-      ...optional('adId', str(referral['ad_id'])),
-    };
-  }
-  return message;
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 function fromMessagingItem(raw: unknown, ctx: ItemContext, fieldHint?: string): WebhookEvent {

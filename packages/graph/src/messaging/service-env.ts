@@ -1,0 +1,61 @@
+/**
+ * The module-level `sendInstagramMessage`: the service contract with a service built lazily from the
+ * environment (and rebuilt when the environment changes).
+ */
+import { randomUUID } from 'node:crypto';
+import { createStderrAuditSink } from './audit.js';
+import type { AppError } from './errors.js';
+import { utf8ByteLength } from './privacy.js';
+import { createInstagramService, type InstagramService } from './service.js';
+import type { InstagramSendMessageResponse } from './types.js';
+
+let envService: { key: string; service: InstagramService } | undefined;
+
+/**
+ * Sends a message with a service built lazily from the environment: `INSTAGRAM_ACCESS_TOKEN` (required),
+ * `INSTAGRAM_PAGE_ID`, `INSTAGRAM_API_VERSION`, `INSTAGRAM_BASE_URL` (optional). The service is rebuilt when
+ * those variables change. A missing token rejects with `ConfigurationError` (and is audited on stderr).
+ */
+export async function sendInstagramMessage(
+  recipientId: string,
+  message: string,
+  correlationId: string,
+): Promise<InstagramSendMessageResponse> {
+  const env = process.env;
+  const key = JSON.stringify([
+    env['INSTAGRAM_ACCESS_TOKEN'],
+    env['INSTAGRAM_PAGE_ID'],
+    env['INSTAGRAM_API_VERSION'],
+    env['INSTAGRAM_BASE_URL'],
+  ]);
+  if (envService?.key !== key) {
+    let service: InstagramService;
+    try {
+      service = createInstagramService({
+        ...(env['INSTAGRAM_API_VERSION'] ? { apiVersion: env['INSTAGRAM_API_VERSION'] } : {}),
+        ...(env['INSTAGRAM_BASE_URL'] ? { baseUrl: env['INSTAGRAM_BASE_URL'] } : {}),
+      });
+    } catch (error) {
+      envService = undefined;
+      const appError = error as AppError;
+      const cid = typeof correlationId === 'string' && correlationId !== '' ? correlationId : randomUUID();
+      createStderrAuditSink().logAuditEvent({
+        correlationId: cid,
+        resourceType: 'instagram_message',
+        action: 'send_message',
+        status: 'failure',
+        metadata: {
+          recipient_id: typeof recipientId === 'string' ? recipientId : '',
+          message_length: typeof message === 'string' ? utf8ByteLength(message) : 0,
+          status: appError.statusCode,
+          error_code: appError.code,
+          attempts: 0,
+        },
+        errorMessage: appError.message,
+      });
+      throw error;
+    }
+    envService = { key, service };
+  }
+  return envService.service.sendInstagramMessage(recipientId, message, correlationId);
+}
