@@ -6,7 +6,7 @@ import { Governor, type GovernorScope } from './governor.js';
 import type { GraphHooks, GraphMethod, ResponseEvent } from './hooks.js';
 import { type GraphPage, type PaginateOptions, paginateEdges } from './paginate.js';
 import { secretVariants } from './redact.js';
-import { prepareRequest } from './request-init.js';
+import { type PreparedRequest, prepareRequest } from './request-init.js';
 import { assertVersion, DEFAULT_GRAPH_VERSION, type QueryValue, resolveBaseUrl } from './request-url.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from './retry-policy.js';
 import { type Clock, realSleep, type Sleep, systemClock } from './time.js';
@@ -95,6 +95,8 @@ export class GraphClient {
   readonly #random: () => number;
   readonly #governor: Governor | undefined;
   readonly #retry: Partial<RetryPolicy> | false | undefined;
+  /** The client-level retry policy, merged once. */
+  readonly #policy: RetryPolicy;
   readonly #hooks: GraphHooks;
   readonly #scope: GovernorScope;
   readonly #origin: string;
@@ -123,6 +125,7 @@ export class GraphClient {
         ? undefined
         : (options.governor ?? new Governor({ clock: this.#clock, sleep: this.#sleep }));
     this.#retry = options.retry;
+    this.#policy = policyFrom(options.retry);
     this.#hooks = options.hooks ?? {};
     this.#scope = { app: Governor.appKey(this.baseUrl, options.accessToken) };
     if (options.accountId !== undefined) this.#scope.account = options.accountId;
@@ -149,10 +152,9 @@ export class GraphClient {
       secrets: this.#secrets,
     });
     const { bodyType } = prepared;
-    const policy = policyFrom(this.#retry, options.retry);
+    const policy = options.retry === undefined ? this.#policy : policyFrom(this.#retry, options.retry);
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const describe = (): string => `${method} ${prepared.shown().url}`;
-    const failure = { describe, signal: options.signal, secrets: this.#secrets };
+    const failure = { request: prepared, signal: options.signal, secrets: this.#secrets };
     const hooks = this.#hooks;
 
     for (let attempt = 1; ; attempt += 1) {
@@ -181,7 +183,7 @@ export class GraphClient {
           body: prepared.body,
           timeoutMs,
           signal: options.signal,
-          describe,
+          request: prepared,
           secrets: this.#secrets,
         });
         status = raw.status;
@@ -195,27 +197,17 @@ export class GraphClient {
       } catch (error) {
         outcome = { ok: false, error };
       }
-      const event: ResponseEvent = {
-        method,
-        url: hooks.afterResponse ? prepared.shown().url : '',
-        attempt,
-        status,
-        durationMs: this.#clock.now() - started,
-        willRetry: false,
-      };
-      if (usage) event.usage = usage;
-
+      const afterResponse = hooks.afterResponse;
       if (outcome.ok) {
         this.#governor?.observeSuccess(this.#scope);
-        this.#hooks.afterResponse?.(event);
+        afterResponse?.(this.#event(prepared, attempt, status, started, usage, false));
         return { data: outcome.data, status, headers: outcome.headers, usage: usage ?? emptyUsageSnapshot() };
       }
       const { error } = outcome;
       if (isGraphApiError(error)) this.#governor?.observeError(this.#scope, error);
-      event.willRetry = shouldRetry({ method, idempotent: options.idempotent, error, attempt, policy });
-      if (isGraphApiError(error) || isGraphNetworkError(error)) event.error = error;
-      this.#hooks.afterResponse?.(event);
-      if (!event.willRetry) throw error;
+      const willRetry = shouldRetry({ method, idempotent: options.idempotent, error, attempt, policy });
+      afterResponse?.(this.#event(prepared, attempt, status, started, usage, willRetry, error));
+      if (!willRetry) throw error;
       const retryAfterMs = isGraphApiError(error) ? error.retryAfterMs : undefined;
       try {
         await this.#sleep(backoffDelay(attempt, policy, this.#random, retryAfterMs), options.signal);
@@ -223,6 +215,29 @@ export class GraphClient {
         throw abortedError(failure, sleepError);
       }
     }
+  }
+
+  /** The redacted `afterResponse` hook payload. */
+  #event(
+    prepared: PreparedRequest,
+    attempt: number,
+    status: number,
+    started: number,
+    usage: UsageSnapshot | undefined,
+    willRetry: boolean,
+    error?: unknown,
+  ): ResponseEvent {
+    const event: ResponseEvent = {
+      method: prepared.method,
+      url: prepared.shown().url,
+      attempt,
+      status,
+      durationMs: this.#clock.now() - started,
+      willRetry,
+    };
+    if (usage) event.usage = usage;
+    if (isGraphApiError(error) || isGraphNetworkError(error)) event.error = error;
+    return event;
   }
 
   /** GET `path` with query parameters (e.g. `{ fields: 'id,caption' }`); returns the parsed body. */

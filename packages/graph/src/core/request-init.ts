@@ -28,16 +28,53 @@ export interface ShownRequest {
 }
 
 /** A request ready to send, plus its redacted description for hooks and errors. */
-export interface PreparedRequest {
-  url: URL;
-  headers: Record<string, string>;
-  body: string | undefined;
-  bodyType: RequestEvent['bodyType'];
+export class PreparedRequest {
+  readonly method: GraphMethod;
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+  readonly bodyType: RequestEvent['bodyType'];
+  /** The URL before the proof was attached (redacted only on demand). */
+  readonly #unproven: string;
+  readonly #secrets: readonly string[];
+  #shown: ShownRequest | undefined;
+
+  constructor(init: {
+    method: GraphMethod;
+    url: URL;
+    unproven: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    bodyType: RequestEvent['bodyType'];
+    secrets: readonly string[];
+  }) {
+    this.method = init.method;
+    this.url = init.url;
+    this.headers = init.headers;
+    this.body = init.body;
+    this.bodyType = init.bodyType;
+    this.#unproven = init.unproven;
+    this.#secrets = init.secrets;
+  }
+
   /**
    * The redacted view, computed on first use and cached: successful calls without hooks never pay for
    * redaction (it parses the URL and runs the secret scrubber).
    */
-  shown(): ShownRequest;
+  shown(): ShownRequest {
+    if (this.#shown) return this.#shown;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.headers)) {
+      if (name !== 'authorization') headers[name] = redact(value, this.#secrets);
+    }
+    this.#shown = { url: redactUrl(this.#unproven, this.#secrets), headers };
+    return this.#shown;
+  }
+
+  /** Redacted `METHOD url` for error messages. */
+  describe(): string {
+    return `${this.method} ${this.shown().url}`;
+  }
 }
 
 /**
@@ -54,7 +91,8 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
   if (credentialed && input.proof) url.searchParams.set('appsecret_proof', input.proof);
 
   const headers: Record<string, string> = { accept: 'application/json' };
-  for (const [name, value] of Object.entries(input.headers ?? {})) headers[name.toLowerCase()] = value;
+  if (input.headers)
+    for (const name of Object.keys(input.headers)) headers[name.toLowerCase()] = input.headers[name]!;
   let body: string | undefined;
   let bodyType: RequestEvent['bodyType'] = 'none';
   if (input.json !== undefined) {
@@ -69,16 +107,14 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
     bodyType = 'form';
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
-  let shown: ShownRequest | undefined;
-  const view = (): ShownRequest => {
-    if (shown) return shown;
-    const shownHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(headers)) {
-      if (name !== 'authorization') shownHeaders[name] = redact(value, input.secrets);
-    }
-    shown = { url: redactUrl(unproven, input.secrets), headers: shownHeaders };
-    return shown;
-  };
   if (credentialed) headers['authorization'] = `Bearer ${input.accessToken}`;
-  return { url, headers, body, bodyType, shown: view };
+  return new PreparedRequest({
+    method: input.method,
+    url,
+    unproven,
+    headers,
+    body,
+    bodyType,
+    secrets: input.secrets,
+  });
 }

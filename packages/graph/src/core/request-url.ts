@@ -58,7 +58,19 @@ export function sameOrigin(a: string | URL, b: string | URL): boolean {
 
 /** Appends query entries (skipping `undefined`) to `url`, replacing existing values of the same name. */
 export function applyQuery(url: URL, query: Record<string, QueryValue> | undefined): URL {
-  for (const [name, value] of Object.entries(query ?? {})) {
+  if (query === undefined) return url;
+  if (url.search === '') {
+    // Common case: one serialisation instead of one per `searchParams.set`.
+    const params = new URLSearchParams();
+    for (const name of Object.keys(query)) {
+      const value = query[name];
+      if (value !== undefined) params.append(name, String(value));
+    }
+    const search = params.toString();
+    if (search !== '') url.search = search;
+    return url;
+  }
+  for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
     url.searchParams.set(name, String(value));
   }

@@ -18,19 +18,19 @@ export interface SendInput {
   /** Covers connecting, headers and reading the whole body. */
   timeoutMs: number;
   signal: AbortSignal | undefined;
-  /** Redacted `METHOD url` used in error messages (computed only when an error is built). */
-  describe: () => string;
+  /** Gives the redacted `METHOD url` for error messages (asked only when an error is built). */
+  request: { describe(): string };
   secrets: readonly string[];
 }
 
 /** A {@link GraphNetworkError} for a caller abort (or, when the signal did not fire, a plain network failure). */
 export function abortedError(
-  input: Pick<SendInput, 'describe' | 'signal' | 'secrets'>,
+  input: Pick<SendInput, 'request' | 'signal' | 'secrets'>,
   cause: unknown,
 ): GraphNetworkError {
   return new GraphNetworkError({
     kind: input.signal?.aborted ? 'aborted' : 'network',
-    request: input.describe(),
+    request: input.request.describe(),
     cause,
     secrets: input.secrets,
   });
@@ -74,7 +74,7 @@ export async function sendOnce(input: SendInput): Promise<RawResponse> {
       exchange.catch(() => {}); // the orphaned exchange may still fail: nobody is waiting for it
       throw new GraphNetworkError({
         kind: 'timeout',
-        request: input.describe(),
+        request: input.request.describe(),
         timeoutMs: input.timeoutMs,
         secrets: input.secrets,
       });
@@ -82,7 +82,7 @@ export async function sendOnce(input: SendInput): Promise<RawResponse> {
     if (signal?.aborted) throw abortedError(input, cause);
     throw new GraphNetworkError({
       kind: 'network',
-      request: input.describe(),
+      request: input.request.describe(),
       cause,
       secrets: input.secrets,
     });
