@@ -15,9 +15,13 @@ const selected = (only.length > 0 ? only : all).filter((name) => existsSync(join
 const failed: string[] = [];
 for (const name of selected) {
   console.log(`\n=== ${name}`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--conditions=source', join(here, name)], {
-    stdio: 'inherit',
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', '--conditions=source', join(here, name)],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (run.status !== 0) failed.push(name);
 }
 console.log(`\nbench: ${selected.length - failed.length} passed, ${failed.length} failed`);
