@@ -1,6 +1,6 @@
 import type { GraphMethod, RequestEvent } from './hooks.js';
 import { redact, redactUrl } from './redact.js';
-import { buildRequestUrl, type QueryValue } from './request-url.js';
+import { buildRequestUrl, type QueryValue, VERSIONED_PATH } from './request-url.js';
 
 /** What {@link prepareRequest} needs. */
 export interface PrepareInput {
@@ -30,7 +30,8 @@ export interface ShownRequest {
 /** A request ready to send, plus its redacted description for hooks and errors. */
 export class PreparedRequest {
   readonly method: GraphMethod;
-  readonly url: URL;
+  /** The absolute URL to send (with `appsecret_proof` when due). */
+  readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
   readonly bodyType: RequestEvent['bodyType'];
@@ -41,7 +42,7 @@ export class PreparedRequest {
 
   constructor(init: {
     method: GraphMethod;
-    url: URL;
+    url: string;
     unproven: string;
     headers: Record<string, string>;
     body: string | undefined;
@@ -77,6 +78,34 @@ export class PreparedRequest {
   }
 }
 
+// A relative path made only of unreserved characters and slashes (ids and edge names, the usual case)
+// needs no URL parsing: the string is already canonical.
+const PLAIN_PATH = /^\/?[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*$/;
+
+function resolveUrl(input: PrepareInput): { url: string; unproven: string; credentialed: boolean } {
+  if (PLAIN_PATH.test(input.path)) {
+    const path = input.path.startsWith('/') ? input.path : `/${input.path}`;
+    const versioned = VERSIONED_PATH.test(path) ? path : `/${input.version}${path}`;
+    const params = new URLSearchParams();
+    if (input.query) {
+      for (const name of Object.keys(input.query)) {
+        const value = input.query[name];
+        if (value !== undefined) params.append(name, String(value));
+      }
+    }
+    const search = params.toString();
+    const unproven = `${input.baseUrl}${versioned}${search === '' ? '' : `?${search}`}`;
+    if (!input.proof) return { url: unproven, unproven, credentialed: true };
+    params.append('appsecret_proof', input.proof);
+    return { url: `${input.baseUrl}${versioned}?${params.toString()}`, unproven, credentialed: true };
+  }
+  const url = buildRequestUrl(input.baseUrl, input.version, input.path, input.query);
+  const credentialed = url.origin === input.origin;
+  const unproven = url.href;
+  if (credentialed && input.proof) url.searchParams.set('appsecret_proof', input.proof);
+  return { url: url.href, unproven, credentialed };
+}
+
 /**
  * Builds URL, headers and body. Credentials (Bearer header, `appsecret_proof`) are attached only when the
  * URL has the client's origin; the displayed copies never contain them.
@@ -85,11 +114,7 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
   if (input.json !== undefined && input.form !== undefined) {
     throw new TypeError('GraphClient.request: pass either json or form, not both');
   }
-  const url = buildRequestUrl(input.baseUrl, input.version, input.path, input.query);
-  const credentialed = url.origin === input.origin;
-  const unproven = url.href;
-  if (credentialed && input.proof) url.searchParams.set('appsecret_proof', input.proof);
-
+  const { url, unproven, credentialed } = resolveUrl(input);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (input.headers)
     for (const name of Object.keys(input.headers)) headers[name.toLowerCase()] = input.headers[name]!;

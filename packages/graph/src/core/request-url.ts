@@ -13,7 +13,8 @@ export const GRAPH_HOSTS = Object.freeze({
 export type QueryValue = string | number | boolean | undefined;
 
 const VERSION_PATTERN = /^v\d+\.\d+$/;
-const VERSIONED_PATH = /^\/v\d+\.\d+(\/|$)/;
+/** A path that already names its version (`/v18.0/...`). */
+export const VERSIONED_PATH = /^\/v\d+\.\d+(\/|$)/;
 
 /** Resolves `'facebook' | 'instagram' | <base URL>` to a base URL without a trailing slash. */
 export function resolveBaseUrl(host: string | undefined): string {

@@ -12,7 +12,8 @@ export interface SendInput {
   /** `undefined`: `globalThis.fetch`, looked up now (so nock/msw patched after construction still apply). */
   fetch: typeof fetch | undefined;
   method: string;
-  url: URL;
+  /** Absolute URL, serialised (undici re-parses URL objects; the string form is cheaper). */
+  url: string;
   headers: Record<string, string>;
   body: string | undefined;
   /** Covers connecting, headers and reading the whole body. */
@@ -57,8 +58,7 @@ export async function sendOnce(input: SendInput): Promise<RawResponse> {
   const init: RequestInit = { method: input.method, headers: input.headers };
   if (input.body !== undefined) init.body = input.body;
   if (signal) init.signal = signal;
-  // undici re-parses URL objects; the string form is measurably cheaper.
-  const exchange = fetchFn(input.url.href, init).then(async (response) => ({
+  const exchange = fetchFn(input.url, init).then(async (response) => ({
     status: response.status,
     headers: response.headers,
     text: await response.text(),
