@@ -79,11 +79,13 @@ export class PreparedRequest {
 }
 
 // A relative path made only of unreserved characters and slashes (ids and edge names, the usual case)
-// needs no URL parsing: the string is already canonical.
+// needs no URL parsing: the string is already canonical — unless a segment is `.` or `..`, which the
+// URL parser would resolve.
 const PLAIN_PATH = /^\/?[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*$/;
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
 function resolveUrl(input: PrepareInput): { url: string; unproven: string; credentialed: boolean } {
-  if (PLAIN_PATH.test(input.path)) {
+  if (PLAIN_PATH.test(input.path) && !DOT_SEGMENT.test(input.path)) {
     const path = input.path.startsWith('/') ? input.path : `/${input.path}`;
     const versioned = VERSIONED_PATH.test(path) ? path : `/${input.version}${path}`;
     const params = new URLSearchParams();
