@@ -37,41 +37,33 @@ export function abortedError(
   });
 }
 
-/** Rejection marker of the timeout race (never escapes this module). */
-const TIMED_OUT = Symbol('timed out');
-
 /**
  * Sends one request with a timeout and reads the body as text. Any failure without an HTTP response becomes
  * a {@link GraphNetworkError}: `timeout`, `aborted` (the caller's signal) or `network`.
  *
- * The timeout is a race against a timer, not an AbortSignal handed to fetch: passing a signal costs
- * undici ~15 µs per call (listener + finalizer registration), a third of the client's whole overhead
- * budget (bench/client-overhead.ts). A timed-out exchange keeps reading in the background and releases its
- * socket when the server answers (undici closes silent sockets after its own 300 s limit); the Graph API
- * commits or rejects server-side either way, so aborting would not undo anything. A caller's own `signal`
- * is still passed to fetch and aborts the exchange for real.
+ * The timeout aborts the exchange through an AbortSignal (so the socket is released at once), combined
+ * with the caller's own signal when one is given.
  */
 export async function sendOnce(input: SendInput): Promise<RawResponse> {
   const { signal } = input;
   if (signal?.aborted) throw abortedError(input, signal.reason);
-  const fetchFn = input.fetch ?? globalThis.fetch;
-  const init: RequestInit = { method: input.method, headers: input.headers };
-  if (input.body !== undefined) init.body = input.body;
-  if (signal) init.signal = signal;
-  const exchange = fetchFn(input.url, init).then(async (response) => ({
-    status: response.status,
-    headers: response.headers,
-    text: await response.text(),
-  }));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(TIMED_OUT), input.timeoutMs);
-  });
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, input.timeoutMs);
+  const onAbort = (): void => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await Promise.race([exchange, deadline]);
+    const fetchFn = input.fetch ?? globalThis.fetch;
+    const init: RequestInit = { method: input.method, headers: input.headers, signal: controller.signal };
+    if (input.body !== undefined) init.body = input.body;
+    const response = await fetchFn(input.url, init);
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text };
   } catch (cause) {
-    if (cause === TIMED_OUT) {
-      exchange.catch(() => {}); // the orphaned exchange may still fail: nobody is waiting for it
+    if (timedOut) {
       throw new GraphNetworkError({
         kind: 'timeout',
         request: input.request.describe(),
@@ -88,5 +80,6 @@ export async function sendOnce(input: SendInput): Promise<RawResponse> {
     });
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }
