@@ -3,13 +3,49 @@
  * both), reduced to what the retry and duplicate-risk logic needs: success, "Meta answered with an error",
  * or "no answer" with whether the request may have reached Meta.
  */
-import {
-  type GraphClient,
-  type GraphNetworkError,
-  isGraphApiError,
-  isGraphNetworkError,
-} from '../core/index.js';
+import { GraphClient, type GraphNetworkError, isGraphApiError, isGraphNetworkError } from '../core/index.js';
 import { type GraphErrorFields, readGraphError } from './error-mapping.js';
+import { ConfigurationError } from './errors.js';
+
+/** Settings of the messaging transport. */
+export interface TransportSettings {
+  accessToken: string;
+  /** `'facebook'`, `'instagram'` or an http(s) base URL. */
+  host: string;
+  /** `vNN.N`. */
+  version: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  now: () => number;
+  /** Governor key of the core client (unused while the governor is off; kept for hooks). */
+  accountId?: string;
+}
+
+/**
+ * The `GraphClient` both messaging layers send through, with its own retries and governor off (the messaging
+ * layer owns both). Malformed settings become `ConfigurationError`s that never quote the value (a base URL
+ * may carry credentials).
+ */
+export function createSendTransport(settings: TransportSettings): GraphClient {
+  if (!/^v\d{1,3}\.\d{1,3}$/.test(settings.version)) {
+    throw new ConfigurationError('API version must look like "v26.0"', { code: 'INVALID_API_VERSION' });
+  }
+  try {
+    return new GraphClient({
+      accessToken: settings.accessToken,
+      host: settings.host,
+      version: settings.version,
+      timeoutMs: settings.timeoutMs ?? 30_000,
+      retry: false,
+      governor: false,
+      clock: { now: settings.now },
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+      ...(settings.accountId !== undefined ? { accountId: settings.accountId } : {}),
+    });
+  } catch {
+    throw new ConfigurationError('baseUrl must be a plain http(s) base URL', { code: 'INVALID_BASE_URL' });
+  }
+}
 
 /** What one HTTP attempt produced. */
 export type AttemptResult =

@@ -4,8 +4,8 @@
  * per-account limiter acquired before every call, and lost answers reported as `outcome: 'unknown'`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { DEFAULT_GRAPH_VERSION, GraphClient } from '../core/index.js';
-import { postMessagesAttempt } from './attempt.js';
+import { DEFAULT_GRAPH_VERSION, type GraphClient } from '../core/index.js';
+import { createSendTransport, postMessagesAttempt } from './attempt.js';
 import type {
   CallOptions,
   MessagingClientOptions,
@@ -29,7 +29,8 @@ import {
   type ReconciliationRecord,
   reconcileUnknownSend,
 } from './reconcile.js';
-import { MESSAGING_RETRY_DEFAULTS } from './retry-timing.js';
+import { MESSAGING_RETRY_DEFAULTS, realSleep } from './retry-timing.js';
+import { withCorrelationId } from './send-input.js';
 import { runSendLoop } from './send-loop.js';
 import {
   type AttachmentInput,
@@ -48,8 +49,6 @@ import {
   type SenderAction,
 } from './send-requests.js';
 import type { InstagramMessage } from './types.js';
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A policy-aware, rate-limited Instagram Send API client. */
 export class MessagingClient {
@@ -81,30 +80,19 @@ export class MessagingClient {
     }
     const clock = options.clock;
     this.#now = clock ? () => clock.now() : Date.now;
-    const version = options.version ?? DEFAULT_GRAPH_VERSION;
-    if (!/^v\d{1,3}\.\d{1,3}$/.test(version)) {
-      throw new ConfigurationError('version must look like "v26.0"', { code: 'INVALID_API_VERSION' });
-    }
     const accountId = options.igUserId ?? options.pageId;
     if (accountId !== undefined) this.#accountId = accountId;
-    try {
-      this.#graph =
-        options.graph ??
-        new GraphClient({
-          accessToken: token as string,
-          host: options.baseUrl ?? options.login,
-          version,
-          timeoutMs: options.timeoutMs ?? 30_000,
-          retry: false,
-          governor: false,
-          clock: { now: this.#now },
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-          ...(accountId !== undefined ? { accountId } : {}),
-        });
-    } catch {
-      // The underlying message may quote the base URL; keep it out of errors.
-      throw new ConfigurationError('baseUrl must be a plain http(s) base URL', { code: 'INVALID_BASE_URL' });
-    }
+    this.#graph =
+      options.graph ??
+      createSendTransport({
+        accessToken: token as string,
+        host: options.baseUrl ?? options.login,
+        version: options.version ?? DEFAULT_GRAPH_VERSION,
+        now: this.#now,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(accountId !== undefined ? { accountId } : {}),
+      });
     this.#path =
       options.login === 'facebook'
         ? `/${encodeURIComponent(options.pageId as string)}/messages`
@@ -116,14 +104,14 @@ export class MessagingClient {
         ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 24)}`
         : `graph:${this.#graph.baseUrl}`);
     this.#limiter = options.limiter === false ? undefined : (options.limiter ?? getSharedSendLimiter());
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#sleep = options.sleep ?? realSleep;
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? MESSAGING_RETRY_DEFAULTS.attempts);
     this.#key = options.reconciliationKey ?? createReconciliationKey();
   }
 
   /** Sends a text message (≤ 1000 UTF-8 bytes). */
   async sendText(recipientId: string, text: string, options: UserSendOptions): Promise<SendResult> {
-    return this.#toUser(buildText(recipientId, text), options);
+    return this.#toUser(() => buildText(recipientId, text), options);
   }
 
   /** Sends one image, video, audio or file (PDF) by URL or attachment id. */
@@ -132,7 +120,7 @@ export class MessagingClient {
     attachment: AttachmentInput,
     options: UserSendOptions,
   ): Promise<SendResult> {
-    return this.#toUser(buildAttachment(recipientId, attachment), options);
+    return this.#toUser(() => buildAttachment(recipientId, attachment), options);
   }
 
   /** Sends up to 10 images in one message. */
@@ -141,7 +129,7 @@ export class MessagingClient {
     images: readonly AttachmentSource[],
     options: UserSendOptions,
   ): Promise<SendResult> {
-    return this.#toUser(buildImages(recipientId, images), options);
+    return this.#toUser(() => buildImages(recipientId, images), options);
   }
 
   /** Sends text with quick replies (up to 13). */
@@ -151,7 +139,7 @@ export class MessagingClient {
     replies: readonly QuickReply[],
     options: UserSendOptions,
   ): Promise<SendResult> {
-    return this.#toUser(buildQuickReplies(recipientId, text, replies), options);
+    return this.#toUser(() => buildQuickReplies(recipientId, text, replies), options);
   }
 
   /** Sends a generic template (up to 10 cards). */
@@ -160,7 +148,7 @@ export class MessagingClient {
     elements: readonly GenericTemplateElement[],
     options: UserSendOptions,
   ): Promise<SendResult> {
-    return this.#toUser(buildGenericTemplate(recipientId, elements), options);
+    return this.#toUser(() => buildGenericTemplate(recipientId, elements), options);
   }
 
   /** Reacts to a message (`love` by default, or any emoji). */
@@ -169,12 +157,12 @@ export class MessagingClient {
     messageId: string,
     options: UserSendOptions & { reaction?: string },
   ): Promise<SendResult> {
-    return this.#toUser(buildReaction(recipientId, messageId, 'react', options.reaction), options);
+    return this.#toUser(() => buildReaction(recipientId, messageId, 'react', options.reaction), options);
   }
 
   /** Removes the business's reaction from a message. */
   async unreact(recipientId: string, messageId: string, options: UserSendOptions): Promise<SendResult> {
-    return this.#toUser(buildReaction(recipientId, messageId, 'unreact'), options);
+    return this.#toUser(() => buildReaction(recipientId, messageId, 'unreact'), options);
   }
 
   /** Sends `typing_on`, `typing_off` or `mark_seen`. */
@@ -183,12 +171,12 @@ export class MessagingClient {
     action: SenderAction,
     options: UserSendOptions,
   ): Promise<SendResult> {
-    return this.#toUser(buildSenderAction(recipientId, action), options);
+    return this.#toUser(() => buildSenderAction(recipientId, action), options);
   }
 
   /** Sends the single private reply allowed for a comment (within 7 days of it). */
   async privateReply(commentId: string, text: string, options: PrivateReplyOptions): Promise<SendResult> {
-    const built = buildPrivateReply(commentId, text);
+    const built = withCorrelationId(() => buildPrivateReply(commentId, text), options?.correlationId);
     const decision = checkPrivateReplyPolicy({ comment: options.comment, now: this.#now() });
     return this.#send(built, decision, options);
   }
@@ -202,13 +190,15 @@ export class MessagingClient {
     return reconcileUnknownSend(record, messages, { ...options, key: this.#key });
   }
 
-  #toUser(built: BuiltSend, options: UserSendOptions): Promise<SendResult> {
+  #toUser(build: () => BuiltSend, options: UserSendOptions): Promise<SendResult> {
     // Called from async methods: throws become rejections.
+    const built = withCorrelationId(build, options?.correlationId);
     if (!options || typeof options.conversation !== 'object' || options.conversation === null) {
       throw new ConfigurationError(
         'sends to a user need options.conversation (the user’s last message time)',
         {
           code: 'MISSING_CONVERSATION_STATE',
+          ...(options?.correlationId !== undefined ? { correlationId: options.correlationId } : {}),
         },
       );
     }
@@ -236,7 +226,10 @@ export class MessagingClient {
       attempt: async () => {
         if (this.#limiter) {
           for (const cls of built.classes) {
-            await this.#limiter.acquire(this.#limiterKey, cls, signal ? { signal } : {});
+            await this.#limiter.acquire(this.#limiterKey, cls, {
+              ...(signal ? { signal } : {}),
+              ...(correlationId !== undefined ? { correlationId } : {}),
+            });
           }
         }
         attemptStartedAt = this.#now();

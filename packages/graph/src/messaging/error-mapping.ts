@@ -4,6 +4,7 @@
  * text is never copied (it may quote the request).
  */
 
+import { isRateLimitCode } from '../core/index.js';
 import type { AttemptResult } from './attempt.js';
 import {
   type AppError,
@@ -27,11 +28,11 @@ export interface GraphErrorFields {
   isTransient?: boolean;
 }
 
-/** Graph codes that mean "rate limited", at any HTTP status (4, 17, 32, 613, 80001–80014). */
-export function isMessagingRateLimitCode(code: number | undefined): boolean {
-  if (code === undefined) return false;
-  return code === 4 || code === 17 || code === 32 || code === 613 || (code >= 80001 && code <= 80014);
-}
+/**
+ * Graph codes that mean "rate limited", at any HTTP status (4, 17, 32, 613, 80001–80014): the core
+ * classifier's list, re-exported under the messaging name.
+ */
+export const isMessagingRateLimitCode: (code: number | undefined) => boolean = isRateLimitCode;
 
 /** Subcodes Meta uses for "sent outside of the allowed window" (Instagram 2534022, Messenger 2018278). */
 export const WINDOW_CLOSED_SUBCODES: ReadonlySet<number> = new Set([2534022, 2018278]);
@@ -89,89 +90,129 @@ export interface MappedFailure {
   rateLimited: boolean;
 }
 
-type Make = (message: string, ctx: MappingContext, details: AppErrorDetails) => AppError;
-
-interface MappingRow {
-  /** Stable id of the row (used in docs and tests). */
-  id: string;
-  match: (status: number, f: GraphErrorFields) => boolean;
-  summary: string;
-  retryable: boolean;
-  make: Make;
-}
-
-const opts = (ctx: MappingContext, details: AppErrorDetails, code?: string) => ({
-  ...(code ? { code } : {}),
+const opts = (ctx: MappingContext, details: AppErrorDetails, code: string) => ({
+  code,
   ...(ctx.correlationId !== undefined ? { correlationId: ctx.correlationId } : {}),
   details,
 });
 
-/** The status/code → error table, in evaluation order. */
-export const SEND_ERROR_TABLE: readonly MappingRow[] = [
-  {
-    id: 'rate_limit',
-    match: (s, f) => s === 429 || isMessagingRateLimitCode(f.code),
-    summary: 'Instagram rate limit reached',
-    retryable: true,
-    make: (m, c, d) => new TooManyRequestsError(m, c.retryAfterMs, opts(c, d, 'RATE_LIMITED')),
-  },
-  {
-    id: 'auth',
-    match: (s, f) => s === 401 || f.code === 190,
-    summary: 'Instagram rejected the access token (invalid or expired); re-authenticate',
-    retryable: false,
-    make: (m, c, d) => new UnauthorizedError(m, opts(c, d, 'TOKEN_INVALID')),
-  },
-  {
-    id: 'window',
-    match: (_s, f) => f.subcode !== undefined && WINDOW_CLOSED_SUBCODES.has(f.subcode),
-    summary: 'Message sent outside the allowed messaging window',
-    retryable: false,
-    make: (m, c, d) => new BadRequestError(m, opts(c, d, 'MESSAGING_WINDOW_CLOSED')),
-  },
-  {
-    id: 'private_reply_used',
-    match: (_s, f) => f.subcode === PRIVATE_REPLY_USED_SUBCODE,
-    summary: 'A private reply was already sent to this comment',
-    retryable: false,
-    make: (m, c, d) => new BadRequestError(m, opts(c, d, 'PRIVATE_REPLY_USED')),
-  },
-  {
-    id: 'permission',
-    match: (s, f) => s === 403 || f.code === 10 || (f.code !== undefined && f.code >= 200 && f.code <= 299),
-    summary: 'The token or app lacks a permission or feature needed to send this message',
-    retryable: false,
-    make: (m, c, d) => new ForbiddenError(m, opts(c, d, 'PERMISSION_DENIED')),
-  },
-  {
-    id: 'recipient_unavailable',
-    match: (_s, f) => f.code === RECIPIENT_UNAVAILABLE_CODE,
-    summary: 'The recipient is not available (blocked, restricted or deactivated)',
-    retryable: false,
-    make: (m, c, d) => new NotFoundError(m, opts(c, d, 'RECIPIENT_UNAVAILABLE')),
-  },
-  {
-    id: 'not_found',
-    match: (s, f) => s === 404 || (f.subcode !== undefined && UNKNOWN_RECIPIENT_SUBCODES.has(f.subcode)),
-    summary: 'The recipient was not found for this account',
-    retryable: false,
-    make: (m, c, d) => new NotFoundError(m, opts(c, d, 'RECIPIENT_NOT_FOUND')),
-  },
-  {
-    id: 'server_error',
-    match: (s) => s >= 500 && s <= 599,
-    summary: 'Instagram answered with a server error',
-    retryable: true,
-    make: (m, c, d) => new InternalServerError(m, opts(c, d, 'META_SERVER_ERROR')),
-  },
-  {
-    id: 'bad_request',
-    match: (s) => s >= 400 && s <= 499,
-    summary: 'Instagram rejected the request as invalid',
-    retryable: false,
-    make: (m, c, d) => new BadRequestError(m, opts(c, d, 'INVALID_REQUEST')),
-  },
-];
+/** Classes a mapping row can produce (`TooManyRequestsError` also gets the wait). */
+type RowErrorClass =
+  | typeof BadRequestError
+  | typeof UnauthorizedError
+  | typeof ForbiddenError
+  | typeof NotFoundError
+  | typeof InternalServerError
+  | typeof TooManyRequestsError;
+
+/** One row of {@link SEND_ERROR_TABLE}. */
+export interface SendErrorRow {
+  /** Stable id of the row (used in docs and tests). */
+  id: string;
+  match: (status: number, f: GraphErrorFields) => boolean;
+  /** Start of the error message (igkit's words; Meta's free text is never copied). */
+  summary: string;
+  /** The class thrown, and the `code` it carries. */
+  errorClass: RowErrorClass;
+  code: string;
+  /** Whether the contract retries it. */
+  retryable: boolean;
+}
+
+const row = (
+  id: string,
+  errorClass: RowErrorClass,
+  code: string,
+  retryable: boolean,
+  summary: string,
+  match: SendErrorRow['match'],
+): SendErrorRow => ({ id, match, summary, errorClass, code, retryable });
+
+/** The status/code → error table, in evaluation order (the first matching row wins). */
+export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
+  row(
+    'rate_limit',
+    TooManyRequestsError,
+    'RATE_LIMITED',
+    true,
+    'Instagram rate limit reached',
+    (s, f) => s === 429 || isMessagingRateLimitCode(f.code),
+  ),
+  row(
+    'auth',
+    UnauthorizedError,
+    'TOKEN_INVALID',
+    false,
+    'Instagram rejected the access token (invalid or expired); re-authenticate',
+    (s, f) => s === 401 || f.code === 190,
+  ),
+  row(
+    'window',
+    BadRequestError,
+    'MESSAGING_WINDOW_CLOSED',
+    false,
+    'Message sent outside the allowed messaging window',
+    (_s, f) => f.subcode !== undefined && WINDOW_CLOSED_SUBCODES.has(f.subcode),
+  ),
+  row(
+    'private_reply_used',
+    BadRequestError,
+    'PRIVATE_REPLY_USED',
+    false,
+    'A private reply was already sent to this comment',
+    (_s, f) => f.subcode === PRIVATE_REPLY_USED_SUBCODE,
+  ),
+  row(
+    'permission',
+    ForbiddenError,
+    'PERMISSION_DENIED',
+    false,
+    'The token or app lacks a permission or feature needed to send this message',
+    (s, f) => s === 403 || f.code === 10 || (f.code !== undefined && f.code >= 200 && f.code <= 299),
+  ),
+  row(
+    'recipient_unavailable',
+    NotFoundError,
+    'RECIPIENT_UNAVAILABLE',
+    false,
+    'The recipient is not available (blocked, restricted or deactivated)',
+    (_s, f) => f.code === RECIPIENT_UNAVAILABLE_CODE,
+  ),
+  row(
+    'not_found',
+    NotFoundError,
+    'RECIPIENT_NOT_FOUND',
+    false,
+    'The recipient was not found for this account',
+    (s, f) => s === 404 || (f.subcode !== undefined && UNKNOWN_RECIPIENT_SUBCODES.has(f.subcode)),
+  ),
+  row(
+    'server_error',
+    InternalServerError,
+    'META_SERVER_ERROR',
+    true,
+    'Instagram answered with a server error',
+    (s) => s >= 500 && s <= 599,
+  ),
+  row(
+    'bad_request',
+    BadRequestError,
+    'INVALID_REQUEST',
+    false,
+    'Instagram rejected the request as invalid',
+    (s) => s >= 400 && s <= 499,
+  ),
+]);
+
+/** Fallback for answers no row matches (e.g. a 3xx). */
+const UNEXPECTED_ROW = row(
+  'unexpected',
+  InternalServerError,
+  'UNEXPECTED_RESPONSE',
+  false,
+  'Unexpected answer from Instagram',
+  () => true,
+);
 
 /** Maps an error answer from Meta (non-2xx, or a 2xx carrying an error envelope) to the contract's error. */
 export function mapErrorAnswer(status: number, fields: GraphErrorFields, ctx: MappingContext): MappedFailure {
@@ -186,28 +227,20 @@ export function mapErrorAnswer(status: number, fields: GraphErrorFields, ctx: Ma
     ...(fields.isTransient !== undefined ? { isTransient: fields.isTransient } : {}),
     attempts: ctx.attempts,
   };
-  const row = SEND_ERROR_TABLE.find((r) => r.match(effectiveStatus, fields));
-  const describe = (summary: string): string => {
-    const parts = [`HTTP ${status}`];
-    if (fields.code !== undefined)
-      parts.push(`Graph code ${fields.code}${fields.subcode !== undefined ? `/${fields.subcode}` : ''}`);
-    if (fields.fbtraceId !== undefined) parts.push(`fbtrace_id ${fields.fbtraceId}`);
-    return `${summary} (${parts.join(', ')})`;
-  };
-  if (!row) {
-    return {
-      error: new InternalServerError(
-        describe('Unexpected answer from Instagram'),
-        opts(ctx, details, 'UNEXPECTED_RESPONSE'),
-      ),
-      retryable: false,
-      rateLimited: false,
-    };
-  }
+  const matched = SEND_ERROR_TABLE.find((r) => r.match(effectiveStatus, fields)) ?? UNEXPECTED_ROW;
+  const where = [`HTTP ${status}`];
+  if (fields.code !== undefined)
+    where.push(`Graph code ${fields.code}${fields.subcode !== undefined ? `/${fields.subcode}` : ''}`);
+  if (fields.fbtraceId !== undefined) where.push(`fbtrace_id ${fields.fbtraceId}`);
+  const message = `${matched.summary} (${where.join(', ')})`;
+  const options = opts(ctx, details, matched.code);
   return {
-    error: row.make(describe(row.summary), ctx, details),
-    retryable: row.retryable,
-    rateLimited: row.id === 'rate_limit',
+    error:
+      matched.errorClass === TooManyRequestsError
+        ? new TooManyRequestsError(message, ctx.retryAfterMs, options)
+        : new (matched.errorClass as typeof BadRequestError)(message, options),
+    retryable: matched.retryable,
+    rateLimited: matched.id === 'rate_limit',
   };
 }
 

@@ -8,6 +8,7 @@
  * exceeds `maxWaitMs`. Clock and sleep are injectable, so tests run on a fake clock.
  */
 import { SendQueueFullError } from './errors.js';
+import { realSleep } from './retry-timing.js';
 import { DEFAULT_SEND_RATES, type SendClass, type SendLimiterOptions, type SendRate } from './send-rates.js';
 
 interface Waiter {
@@ -36,8 +37,6 @@ interface Bucket {
   pumping: boolean;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A FIFO sliding-window limiter shared by every sender of the same account. */
 export class SendLimiter {
   readonly #rates: Record<SendClass, SendRate>;
@@ -61,7 +60,7 @@ export class SendLimiter {
     this.#maxWaitMs = options.maxWaitMs ?? 30_000;
     const clock = options.clock;
     this.#now = clock ? () => clock.now() : Date.now;
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#sleep = options.sleep ?? realSleep;
   }
 
   /** The effective rate of a class: sends per second after the safety margin. */
@@ -72,9 +71,14 @@ export class SendLimiter {
 
   /**
    * Waits for a send slot of `cls` for `accountId`. Resolves when the send may go; rejects with
-   * `SendQueueFullError` when refused, or with the signal's reason when aborted while waiting.
+   * `SendQueueFullError` (carrying `correlationId`) when refused, or with the signal's reason when aborted
+   * while waiting.
    */
-  acquire(accountId: string, cls: SendClass, options: { signal?: AbortSignal } = {}): Promise<void> {
+  acquire(
+    accountId: string,
+    cls: SendClass,
+    options: { signal?: AbortSignal; correlationId?: string } = {},
+  ): Promise<void> {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const bucket = this.#bucket(accountId, cls);
@@ -84,15 +88,14 @@ export class SendLimiter {
       return Promise.resolve();
     }
     const predicted = this.#predictGrantAt(bucket, bucket.active, now) - now;
+    const cid = options.correlationId !== undefined ? { correlationId: options.correlationId } : {};
     if (bucket.active >= this.#maxQueue) {
       return Promise.reject(
         new SendQueueFullError(
           `send queue for this account is full (${this.#maxQueue})`,
           'SEND_QUEUE_FULL',
           predicted,
-          {
-            details: { sendClass: cls, queued: bucket.active },
-          },
+          { ...cid, details: { sendClass: cls, queued: bucket.active } },
         ),
       );
     }
@@ -102,7 +105,7 @@ export class SendLimiter {
           `predicted wait ${predicted} ms exceeds maxWaitMs ${this.#maxWaitMs}`,
           'SEND_WAIT_TOO_LONG',
           predicted,
-          { details: { sendClass: cls, queued: bucket.active, predictedWaitMs: predicted } },
+          { ...cid, details: { sendClass: cls, queued: bucket.active, predictedWaitMs: predicted } },
         ),
       );
     }

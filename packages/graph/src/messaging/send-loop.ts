@@ -23,8 +23,6 @@ export interface SendLoopInput {
   retryNetworkFailure: (result: Extract<AttemptResult, { kind: 'network' }>) => boolean;
   /** Called on every rate-limit answer with the wait that applies before the next attempt. */
   onRateLimit?: (info: { attempt: number; waitMs: number }) => void;
-  /** Called before each retry's sleep. */
-  onRetry?: (info: { attempt: number; waitMs: number; error: AppError }) => void;
 }
 
 /** Result of {@link runSendLoop}. */
@@ -39,8 +37,8 @@ export type SendLoopResult =
     };
 
 /**
- * Runs attempts until success, a non-retryable failure, or `maxAttempts`. HTTP and network failures become
- * results; only errors thrown by `attempt` itself (e.g. a limiter refusal) propagate.
+ * Runs attempts until success, a non-retryable failure, `maxAttempts`, or a `sleep` that rejects. HTTP and
+ * network failures become results; only errors thrown by `attempt` itself (e.g. a limiter refusal) propagate.
  */
 export async function runSendLoop(input: SendLoopInput): Promise<SendLoopResult> {
   for (let attempt = 1; ; attempt++) {
@@ -65,7 +63,11 @@ export async function runSendLoop(input: SendLoopInput): Promise<SendLoopResult>
     if (!mapped.retryable || attempt >= input.maxAttempts) {
       return { ok: false, error: mapped.error, attempts: attempt, last: result };
     }
-    input.onRetry?.({ attempt, waitMs, error: mapped.error });
-    await input.sleep(waitMs);
+    try {
+      await input.sleep(waitMs);
+    } catch {
+      // The wait was cut short (e.g. an aborting sleep): stop with the failure that was being waited out.
+      return { ok: false, error: mapped.error, attempts: attempt, last: result };
+    }
   }
 }

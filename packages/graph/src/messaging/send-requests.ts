@@ -1,10 +1,9 @@
 /**
- * Builders for every Send API body `MessagingClient` sends, with Meta's input limits checked locally
- * (→ `BadRequestError` before any call). Each builder also says which limiter class the send uses and
+ * Builders for every Send API body `MessagingClient` (and, for text, the service contract) sends, with Meta's
+ * input limits checked locally (→ `BadRequestError` before any call). Each builder also says which limiter class the send uses and
  * whether a lost answer leaves the outcome unknown (messages) or is safe to repeat (sender actions, reactions).
  */
-import { BadRequestError } from './errors.js';
-import { utf8ByteLength } from './privacy.js';
+import { bad, requireId, requireText, requireUrl } from './send-input.js';
 import type { SendClass } from './send-rates.js';
 
 /** Attachment media types the Send API accepts by URL or attachment id. */
@@ -63,39 +62,7 @@ export interface BuiltSend {
   attachmentTypes?: string[];
 }
 
-/** Largest text in UTF-8 bytes. */
-export const MAX_TEXT_BYTES = 1000;
 const ATTACHMENT_TYPES: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'file']);
-
-function bad(message: string, code = 'INVALID_REQUEST'): BadRequestError {
-  return new BadRequestError(message, { code });
-}
-
-/** Validates an IGSID or comment id. */
-export function requireId(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw bad(`${what} is required`, 'INVALID_RECIPIENT');
-  return value.trim();
-}
-
-/** Validates message text: non-empty, ≤ 1000 UTF-8 bytes. */
-export function requireText(text: unknown): string {
-  if (typeof text !== 'string' || text.trim() === '') throw bad('message text is required', 'EMPTY_MESSAGE');
-  if (utf8ByteLength(text) > MAX_TEXT_BYTES) {
-    throw bad(`message text exceeds ${MAX_TEXT_BYTES} UTF-8 bytes`, 'MESSAGE_TOO_LONG');
-  }
-  return text;
-}
-
-function requireUrl(url: unknown, what: string): string {
-  if (typeof url !== 'string') throw bad(`${what} must be an http(s) URL`);
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return url;
-  } catch {
-    // fall through
-  }
-  throw bad(`${what} must be an http(s) URL`);
-}
 
 function attachmentPayload(source: AttachmentSource): Record<string, string> {
   const hasUrl = 'url' in source && source.url !== undefined;

@@ -2,10 +2,9 @@
  * The module-level `sendInstagramMessage`: the service contract with a service built lazily from the
  * environment (and rebuilt when the environment changes).
  */
-import { randomUUID } from 'node:crypto';
 import { createStderrAuditSink } from './audit.js';
-import type { AppError } from './errors.js';
-import { utf8ByteLength } from './privacy.js';
+import { auditCall, callSubject } from './call-audit.js';
+import { ConfigurationError } from './errors.js';
 import { createInstagramService, type InstagramService } from './service.js';
 import type { InstagramSendMessageResponse } from './types.js';
 
@@ -37,23 +36,18 @@ export async function sendInstagramMessage(
       });
     } catch (error) {
       envService = undefined;
-      const appError = error as AppError;
-      const cid = typeof correlationId === 'string' && correlationId !== '' ? correlationId : randomUUID();
-      createStderrAuditSink().logAuditEvent({
-        correlationId: cid,
-        resourceType: 'instagram_message',
-        action: 'send_message',
-        status: 'failure',
-        metadata: {
-          recipient_id: typeof recipientId === 'string' ? recipientId : '',
-          message_length: typeof message === 'string' ? utf8ByteLength(message) : 0,
-          status: appError.statusCode,
-          error_code: appError.code,
-          attempts: 0,
-        },
-        errorMessage: appError.message,
+      const subject = callSubject(recipientId, message, correlationId);
+      const cause = error as ConfigurationError;
+      const configError = new ConfigurationError(cause.message, {
+        code: cause.code,
+        correlationId: subject.correlationId,
       });
-      throw error;
+      auditCall(createStderrAuditSink(), subject, {
+        error: configError,
+        attempts: 0,
+        secrets: [env['INSTAGRAM_ACCESS_TOKEN'], typeof message === 'string' ? message : undefined],
+      });
+      throw configError;
     }
     envService = { key, service };
   }

@@ -3,19 +3,15 @@
  * (rate limits, 5xx, network: 4 attempts, 1 s / 2 s / 4 s or Meta's requested wait up to 60 s), one audit
  * event per call and a security event per rate-limit answer.
  */
-import { randomUUID } from 'node:crypto';
-import { DEFAULT_GRAPH_VERSION, GraphClient } from '../core/index.js';
-import { postMessagesAttempt } from './attempt.js';
-import {
-  createStderrAuditSink,
-  type MessagingAuditEvent,
-  type MessagingAuditSink,
-  safeEmit,
-} from './audit.js';
-import { type AppError, BadRequestError, ConfigurationError, InternalServerError } from './errors.js';
-import { redactSecrets, utf8ByteLength } from './privacy.js';
-import { MESSAGING_RETRY_DEFAULTS } from './retry-timing.js';
-import { runSendLoop } from './send-loop.js';
+import { DEFAULT_GRAPH_VERSION } from '../core/index.js';
+import { createSendTransport, postMessagesAttempt } from './attempt.js';
+import { createStderrAuditSink, type MessagingAuditSink, safeEmit } from './audit.js';
+import { auditCall, callSubject } from './call-audit.js';
+import { type AppError, ConfigurationError, InternalServerError } from './errors.js';
+import { MESSAGING_RETRY_DEFAULTS, realSleep } from './retry-timing.js';
+import { MAX_TEXT_BYTES, withCorrelationId } from './send-input.js';
+import { runSendLoop, type SendLoopResult } from './send-loop.js';
+import { buildText } from './send-requests.js';
 import type { InstagramSendMessageRequest, InstagramSendMessageResponse } from './types.js';
 
 /** Graph API version used when none is configured (newest stable). */
@@ -23,7 +19,7 @@ export const DEFAULT_MESSAGING_API_VERSION = DEFAULT_GRAPH_VERSION;
 /** Base URL used when none is configured. */
 export const DEFAULT_MESSAGING_BASE_URL = 'https://graph.facebook.com';
 /** Largest text Meta accepts, in UTF-8 bytes. */
-export const MAX_MESSAGE_TEXT_BYTES = 1000;
+export const MAX_MESSAGE_TEXT_BYTES = MAX_TEXT_BYTES;
 
 /** Options of {@link createInstagramService}. */
 export interface InstagramServiceOptions {
@@ -60,12 +56,8 @@ export interface InstagramService {
   ): Promise<InstagramSendMessageResponse>;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 interface ResolvedConfig {
   accessToken: string;
-  apiVersion: string;
-  baseUrl: string;
   /** `/me/messages` or `/{pageId}/messages`. */
   path: string;
 }
@@ -78,23 +70,9 @@ function resolveConfig(options: InstagramServiceOptions): ResolvedConfig {
       { code: 'MISSING_ACCESS_TOKEN' },
     );
   }
-  const apiVersion = options.apiVersion ?? DEFAULT_MESSAGING_API_VERSION;
-  if (!/^v\d{1,3}\.\d{1,3}$/.test(apiVersion)) {
-    throw new ConfigurationError('apiVersion must look like "v26.0"', { code: 'INVALID_API_VERSION' });
-  }
-  const baseUrl = (options.baseUrl ?? DEFAULT_MESSAGING_BASE_URL).replace(/\/+$/, '');
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw new ConfigurationError('baseUrl must be an absolute http(s) URL', { code: 'INVALID_BASE_URL' });
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ConfigurationError('baseUrl must be an absolute http(s) URL', { code: 'INVALID_BASE_URL' });
-  }
   const pageId = options.pageId !== undefined ? options.pageId : process.env['INSTAGRAM_PAGE_ID'];
   const node = pageId && pageId.trim() !== '' ? encodeURIComponent(pageId.trim()) : 'me';
-  return { accessToken, apiVersion, baseUrl, path: `/${node}/messages` };
+  return { accessToken, path: `/${node}/messages` };
 }
 
 /**
@@ -104,17 +82,14 @@ function resolveConfig(options: InstagramServiceOptions): ResolvedConfig {
 export function createInstagramService(options: InstagramServiceOptions = {}): InstagramService {
   const config = resolveConfig(options);
   const audit = options.audit ?? createStderrAuditSink();
-  const sleep = options.sleep ?? defaultSleep;
-  const now = options.now ?? Date.now;
-  // Transport only: the contract's own retries and audit wrap it, so the client's retry and governor are off.
-  const client = new GraphClient({
+  const sleep = options.sleep ?? realSleep;
+  // Transport only: the contract's own retries and audit wrap it.
+  const client = createSendTransport({
     accessToken: config.accessToken,
-    host: config.baseUrl,
-    version: config.apiVersion,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    retry: false,
-    governor: false,
-    clock: { now },
+    host: options.baseUrl ?? DEFAULT_MESSAGING_BASE_URL,
+    version: options.apiVersion ?? DEFAULT_MESSAGING_API_VERSION,
+    now: options.now ?? Date.now,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
@@ -123,50 +98,49 @@ export function createInstagramService(options: InstagramServiceOptions = {}): I
     message: string,
     correlationId: string,
   ): Promise<InstagramSendMessageResponse> {
-    const cid =
-      typeof correlationId === 'string' && correlationId.trim() !== '' ? correlationId : randomUUID();
-    const recipient = typeof recipientId === 'string' ? recipientId.trim() : '';
-    const text = typeof message === 'string' ? message : '';
-    const messageLength = utf8ByteLength(text);
-    const secrets = [config.accessToken, text];
-
+    const subject = callSubject(recipientId, message, correlationId);
+    const cid = subject.correlationId;
+    const secrets = [config.accessToken, typeof message === 'string' ? message : undefined];
     const fail = (error: AppError, attempts: number): never => {
-      const event: MessagingAuditEvent = {
-        correlationId: cid,
-        resourceType: 'instagram_message',
-        action: 'send_message',
-        status: 'failure',
-        metadata: {
-          recipient_id: recipient,
-          message_length: messageLength,
-          status: error.statusCode,
-          error_code: error.code,
-          attempts,
-        },
-        errorMessage: redactSecrets(error.message, secrets),
-      };
-      safeEmit(audit.logAuditEvent.bind(audit), event);
+      auditCall(audit, subject, { error, attempts, secrets });
       throw error;
     };
 
-    const inputError = validateInput(recipient, text, messageLength, cid);
-    if (inputError) return fail(inputError, 0);
+    let request: InstagramSendMessageRequest;
+    try {
+      request = withCorrelationId(() => buildText(recipientId, message), cid)
+        .body as unknown as InstagramSendMessageRequest;
+    } catch (error) {
+      return fail(error as AppError, 0);
+    }
 
-    const request: InstagramSendMessageRequest = { recipient: { id: recipient }, message: { text } };
-    const outcome = await runSendLoop({
-      attempt: () => postMessagesAttempt({ client, path: config.path, body: request, secrets }),
-      maxAttempts: MESSAGING_RETRY_DEFAULTS.attempts,
-      sleep,
-      correlationId: cid,
-      retryNetworkFailure: () => true,
-      onRateLimit: ({ attempt, waitMs }) =>
-        safeEmit(audit.logSecurityEvent.bind(audit), {
+    let outcome: SendLoopResult;
+    try {
+      outcome = await runSendLoop({
+        attempt: () => postMessagesAttempt({ client, path: config.path, body: request, secrets }),
+        maxAttempts: MESSAGING_RETRY_DEFAULTS.attempts,
+        sleep,
+        correlationId: cid,
+        retryNetworkFailure: () => true,
+        onRateLimit: ({ attempt, waitMs }) =>
+          safeEmit(audit.logSecurityEvent.bind(audit), {
+            correlationId: cid,
+            event: 'rate_limit',
+            resourceType: 'instagram_message',
+            metadata: { recipient_id: subject.recipientId, retry_after_ms: waitMs, attempt },
+          }),
+      });
+    } catch {
+      // Nothing in the loop should throw; if something does, the call still ends in one typed, audited error
+      // (the original is dropped: its message could quote the request).
+      return fail(
+        new InternalServerError('Unexpected failure while sending the Instagram message', {
+          code: 'UNEXPECTED_ERROR',
           correlationId: cid,
-          event: 'rate_limit',
-          resourceType: 'instagram_message',
-          metadata: { recipient_id: recipient, retry_after_ms: waitMs, attempt },
         }),
-    });
+        0,
+      );
+    }
     if (!outcome.ok) return fail(outcome.error, outcome.attempts);
 
     const body = outcome.data as Partial<Record<'recipient_id' | 'message_id', unknown>> | undefined;
@@ -181,46 +155,12 @@ export function createInstagramService(options: InstagramServiceOptions = {}): I
       );
     }
     const response: InstagramSendMessageResponse = {
-      recipient_id: typeof body.recipient_id === 'string' ? body.recipient_id : recipient,
+      recipient_id: typeof body.recipient_id === 'string' ? body.recipient_id : request.recipient.id,
       message_id: body.message_id,
     };
-    safeEmit(audit.logAuditEvent.bind(audit), {
-      correlationId: cid,
-      resourceType: 'instagram_message',
-      action: 'send_message',
-      status: 'success',
-      metadata: {
-        recipient_id: recipient,
-        message_length: messageLength,
-        status: 200,
-        message_id: response.message_id,
-        attempts: outcome.attempts,
-      },
-    });
+    auditCall(audit, subject, { messageId: response.message_id, attempts: outcome.attempts });
     return response;
   }
 
   return { sendInstagramMessage };
-}
-
-function validateInput(
-  recipient: string,
-  text: string,
-  messageBytes: number,
-  correlationId: string,
-): BadRequestError | undefined {
-  if (recipient === '') {
-    return new BadRequestError('recipientId is required', { code: 'INVALID_RECIPIENT', correlationId });
-  }
-  if (text.trim() === '') {
-    return new BadRequestError('message text is required', { code: 'EMPTY_MESSAGE', correlationId });
-  }
-  if (messageBytes > MAX_MESSAGE_TEXT_BYTES) {
-    return new BadRequestError(`message text exceeds ${MAX_MESSAGE_TEXT_BYTES} UTF-8 bytes`, {
-      code: 'MESSAGE_TOO_LONG',
-      correlationId,
-      details: { messageBytes, maxBytes: MAX_MESSAGE_TEXT_BYTES },
-    });
-  }
-  return undefined;
 }
