@@ -22,6 +22,9 @@ export interface AccountSettings {
   /** Business-use-case (type instagram) call budget per `bucWindowMs`. Default 48,000 / 24 h. */
   bucCallBudget: number;
   bucWindowMs: number;
+  /** Page business-use-case (type pages) budget for calls made with the Page token (code 32). Default 48,000 / 24 h. */
+  pageCallBudget: number;
+  pageWindowMs: number;
   /** Viewer count reported for stories (insights error 10 below 5); `null` = derived from the seed. */
   storyViewers: number | null;
 }
@@ -41,6 +44,7 @@ export const ALL_PERMISSIONS: Record<LoginType, readonly string[]> = {
     'instagram_manage_messages',
     'instagram_manage_comments',
     'instagram_manage_insights',
+    'instagram_manage_contents',
     'pages_show_list',
     'pages_read_engagement',
     'pages_manage_metadata',
@@ -62,6 +66,8 @@ export function defaultSettings(): AccountSettings {
     containerLimit: 400,
     bucCallBudget: 48_000,
     bucWindowMs: 24 * 3600_000,
+    pageCallBudget: 48_000,
+    pageWindowMs: 24 * 3600_000,
     storyViewers: null,
   };
 }

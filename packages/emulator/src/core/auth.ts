@@ -1,7 +1,7 @@
 /**
  * Authentication and authorisation for Graph routes: token lookup (Bearer / OAuth header or
  * `access_token` param), expiry and invalidation (code 190 + subcode), appsecret_proof, rate
- * budgets (80002 / 4), permissions (10 / 200) and "is this your account" (100/33).
+ * budgets (80002 / 32 / 4), permissions (10 / 200) and "is this your account" (100/33).
  * Sources: https://developers.facebook.com/docs/graph-api/guides/error-handling ;
  * https://developers.facebook.com/docs/graph-api/security ;
  * https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
@@ -15,7 +15,7 @@ import type {
   TokenKind,
   TokenRecord,
 } from './accounts.js';
-import { graphError, unsupportedRequest } from './errors.js';
+import { type GraphError, graphError, unsupportedRequest } from './errors.js';
 import type { GraphRequest } from './types.js';
 import type { UsageMeter } from './usage.js';
 
@@ -65,6 +65,11 @@ export interface AuthOptions {
   permissions?: readonly string[];
   /** Code for a missing permission: 10 (default) or 200. */
   missingPermissionCode?: 10 | 200;
+  /**
+   * Login flavours the operation exists for (default both). An account of another flavour gets
+   * 100/33 "Unsupported … request", as Meta answers on the host that lacks the operation.
+   */
+  loginTypes?: readonly LoginType[];
 }
 
 /** The authenticated caller. */
@@ -99,6 +104,29 @@ function sameHex(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** One rolling call budget (see `Authenticator.#budgets`). */
+interface Budget {
+  key: string;
+  budget: number;
+  windowMs: number;
+  /** Where the budget is reported in `X-Business-Use-Case-Usage` (none: platform budgets). */
+  header?: { id: string; type: 'instagram' | 'pages' };
+  error: () => GraphError;
+}
+
+/** Meta's throttling errors, HTTP 400 and transient (rate-limiting guide). */
+const THROTTLED = {
+  instagram: () =>
+    graphError({
+      code: 80002,
+      message:
+        '(#80002) There have been too many calls to this Instagram account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
+      isTransient: true,
+    }),
+  page: () => graphError({ code: 32, message: '(#32) Page request limit reached', isTransient: true }),
+  app: () => graphError({ code: 4, message: '(#4) Application request limit reached', isTransient: true }),
+} as const;
 
 const INVALIDATED: Record<number, string> = {
   458: 'The user has not authorized application.',
@@ -163,6 +191,8 @@ export class Authenticator {
       if (account === undefined || (options.node !== account.igUserId && options.node !== account.pageId))
         throw unsupportedRequest(req.method, options.node);
     }
+    if (account !== undefined && options.loginTypes?.includes(account.loginType) === false)
+      throw unsupportedRequest(req.method, options.node ?? req.path.split('/')[1] ?? '');
     if (account !== undefined) this.#checkPermissions(account, options);
     return auth;
   }
@@ -186,27 +216,49 @@ export class Authenticator {
       });
   }
 
-  #meter(auth: AuthContext): void {
+  /**
+   * The rolling budgets a call spends, in the order they are checked: the IG account's
+   * business-use-case budget (80002), the Page's (32, calls made with the Page token) and the
+   * app's (4).
+   */
+  #budgets(auth: AuthContext): Budget[] {
+    const out: Budget[] = [];
     const acct = auth.account;
     if (acct !== undefined) {
-      const key = `buc:${acct.igUserId}`;
-      const { bucCallBudget: budget, bucWindowMs: win } = acct.settings;
-      const before = this.#usage.count(key, win);
-      this.#usage.record(key, win);
-      if (before >= budget)
-        throw graphError({
-          code: 80002,
-          message:
-            '(#80002) There have been too many calls to this Instagram account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
-          isTransient: true,
+      const s = acct.settings;
+      out.push({
+        key: `buc:${acct.igUserId}`,
+        budget: s.bucCallBudget,
+        windowMs: s.bucWindowMs,
+        header: { id: acct.igUserId, type: 'instagram' },
+        error: THROTTLED.instagram,
+      });
+      if (auth.token.kind === 'page')
+        out.push({
+          key: `page:${acct.pageId}`,
+          budget: s.pageCallBudget,
+          windowMs: s.pageWindowMs,
+          header: { id: acct.pageId, type: 'pages' },
+          error: THROTTLED.page,
         });
     }
     const app = auth.app;
-    const key = `app:${app.id}`;
-    const before = this.#usage.count(key, app.appWindowMs);
-    this.#usage.record(key, app.appWindowMs);
-    if (before >= app.appCallBudget)
-      throw graphError({ code: 4, message: '(#4) Application request limit reached', isTransient: true });
+    out.push({
+      key: `app:${app.id}`,
+      budget: app.appCallBudget,
+      windowMs: app.appWindowMs,
+      error: THROTTLED.app,
+    });
+    return out;
+  }
+
+  /** Counts the call against every budget; the first budget already at 100 % refuses it. */
+  #meter(auth: AuthContext): void {
+    for (const b of this.#budgets(auth)) {
+      const before = this.#usage.count(b.key, b.windowMs);
+      this.#usage.record(b.key, b.windowMs);
+      if (before >= b.budget) throw b.error();
+    }
   }
 
   #checkPermissions(account: AccountRecord, options: AuthOptions): void {
@@ -229,29 +281,26 @@ export class Authenticator {
     });
   }
 
-  /** Usage headers for a caller: `X-App-Usage` and `X-Business-Use-Case-Usage`. */
+  /**
+   * Usage headers for a caller: `X-App-Usage` (the app's budget) and `X-Business-Use-Case-Usage`
+   * (the account's `instagram` entry and, for Page tokens, the Page's `pages` entry).
+   */
   usageHeaders(auth: AuthContext): Record<string, string> {
-    const app = auth.app;
-    const appPct = pct(this.#usage.count(`app:${app.id}`, app.appWindowMs), app.appCallBudget);
-    const headers: Record<string, string> = {
-      'x-app-usage': JSON.stringify({ call_count: appPct, total_time: appPct, total_cputime: appPct }),
-    };
+    const headers: Record<string, string> = {};
     const buc: Record<string, unknown[]> = {};
-    const acct = auth.account;
-    if (acct !== undefined) {
-      const key = `buc:${acct.igUserId}`;
-      const { bucCallBudget: budget, bucWindowMs: win } = acct.settings;
-      const p = pct(this.#usage.count(key, win), budget);
-      const wait = p >= 100 ? Math.ceil(this.#usage.msUntilBelow(key, win, budget) / 60_000) : 0;
-      buc[acct.igUserId] = [
-        {
-          type: 'instagram',
-          call_count: p,
-          total_cputime: p,
-          total_time: p,
-          estimated_time_to_regain_access: wait,
-        },
-      ];
+    for (const b of this.#budgets(auth)) {
+      const p = pct(this.#usage.count(b.key, b.windowMs), b.budget);
+      if (b.key.startsWith('app:'))
+        headers['x-app-usage'] = JSON.stringify({ call_count: p, total_time: p, total_cputime: p });
+      if (b.header === undefined) continue;
+      const wait = p >= 100 ? Math.ceil(this.#usage.msUntilBelow(b.key, b.windowMs, b.budget) / 60_000) : 0;
+      (buc[b.header.id] ??= []).push({
+        type: b.header.type,
+        call_count: p,
+        total_cputime: p,
+        total_time: p,
+        estimated_time_to_regain_access: wait,
+      });
     }
     headers['x-business-use-case-usage'] = JSON.stringify(buc);
     return headers;

@@ -29,6 +29,8 @@ export interface EmulatorState {
   messages: unknown[];
   webhookDeliveries: unknown[];
   duplicatePublishes: unknown[];
+  /** Media removed with `DELETE /{ig-media-id}` (Facebook Login). */
+  deletedMedia: unknown[];
   [key: string]: unknown;
 }
 
@@ -40,6 +42,31 @@ export class EmulatorControlError extends Error {
     super(message);
     this.status = status;
   }
+}
+
+/** An in-process call through the pipeline (`EmulatorContext.call`). */
+export type InProcessCall = (
+  method: string,
+  url: string,
+  body?: unknown,
+) => Promise<{ status: number; body: unknown }>;
+
+/**
+ * Wraps an in-process call for typed control methods: returns the JSON body, or throws
+ * `EmulatorControlError` when the control plane answers with status >= 400.
+ */
+export function controlCaller(
+  call: InProcessCall,
+): <T>(method: string, url: string, payload?: unknown) => Promise<T> {
+  return async <T>(method: string, url: string, payload?: unknown): Promise<T> => {
+    const res = await call(method, url, payload);
+    if (res.status >= 400) {
+      const msg =
+        (res.body as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`;
+      throw new EmulatorControlError(res.status, msg);
+    }
+    return res.body as T;
+  };
 }
 
 /** The core's typed control methods. */
@@ -93,6 +120,8 @@ const SETTING_KEYS: ReadonlyArray<keyof AccountSettings> = [
   'containerLimit',
   'bucCallBudget',
   'bucWindowMs',
+  'pageCallBudget',
+  'pageWindowMs',
   'storyViewers',
 ];
 const NULLABLE = new Set(['videoProcessingMs', 'storyViewers']);
@@ -211,15 +240,7 @@ export function installControl(emu: Emulator): EmulatorControl {
   });
   r.get('/__emulator/state', () => ({ body: emu.snapshot() }));
 
-  const call = async <T>(method: string, url: string, payload?: unknown): Promise<T> => {
-    const res = await emu.call(method, url, payload);
-    if (res.status >= 400) {
-      const msg =
-        (res.body as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`;
-      throw new EmulatorControlError(res.status, msg);
-    }
-    return res.body as T;
-  };
+  const call = controlCaller((method, url, payload) => emu.call(method, url, payload));
   const enc = encodeURIComponent;
   const control: CoreControl = {
     createAccount: (input = {}) => call('POST', '/__emulator/accounts', input),

@@ -54,6 +54,7 @@ export class Emulator {
   readonly control: Record<string, unknown> = {};
   readonly modules: EmulatorModule[] = [];
   readonly context: EmulatorContext;
+  #closing: Promise<void> | undefined;
 
   constructor(options: EmulatorOptions = {}) {
     this.clock = new EmulatedClock(options.clock);
@@ -96,6 +97,25 @@ export class Emulator {
     this.clock.reset();
   }
 
+  /**
+   * Stops every module's background work (e.g. webhook POSTs in flight and retry timers), in
+   * reverse load order. Idempotent; `RunningEmulator.close()` calls it before closing the socket.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      let first: unknown;
+      for (const m of [...this.modules].reverse()) {
+        try {
+          await m.close?.();
+        } catch (e) {
+          first ??= e;
+        }
+      }
+      if (first !== undefined) throw first;
+    })();
+    return this.#closing;
+  }
+
   /** Merged ground truth of core + modules. */
   snapshot(): Record<string, unknown> {
     const out: Record<string, unknown> = {
@@ -105,6 +125,7 @@ export class Emulator {
       messages: [],
       webhookDeliveries: [],
       duplicatePublishes: [],
+      deletedMedia: [],
     };
     for (const m of this.modules) Object.assign(out, m.snapshot());
     out['now'] = this.clock.now();

@@ -28,7 +28,7 @@ export interface StartEmulatorOptions {
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:4010` (use as the Graph host; paths `/v26.0/...`). */
   url: string;
-  /** Stops the server and drops open connections. */
+  /** Stops every module's background work (webhook deliveries, retry timers), then the server. */
   close(): Promise<void>;
   /** Typed control plane. */
   control: EmulatorControl;
@@ -147,10 +147,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     handler,
     handle: (req) => emulator.handle(req),
     emulator,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      try {
+        await emulator.close();
+      } finally {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
+    },
   };
 }

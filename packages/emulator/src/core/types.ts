@@ -110,4 +110,9 @@ export interface EmulatorModule {
   reset(): void;
   /** Ground-truth state merged into `GET /__emulator/state` (e.g. `{ messages: [...] }`). */
   snapshot(): Record<string, unknown>;
+  /**
+   * Optional: stops the module's background work for good (in-flight network calls, real timers,
+   * listeners). Called once, in reverse load order, by `Emulator.close()` / `RunningEmulator.close()`.
+   */
+  close?(): void | Promise<void>;
 }

@@ -3,7 +3,7 @@
  * (`state().messages`, `users`, `comments`, `conversations`). Webhooks are emitted on
  * `ctx.events`; the webhooks module delivers them.
  */
-import { EmulatorControlError } from '../core/control.js';
+import { controlCaller } from '../core/control.js';
 import type { EmulatorContext, EmulatorModule } from '../core/types.js';
 import { installMessagingControl } from './control.js';
 import { SendRateLimiter, type SendRateLimits } from './rate.js';
@@ -103,15 +103,7 @@ export function messagingModule(options: MessagingModuleOptions = {}): EmulatorM
 }
 
 function messagingControl(ctx: EmulatorContext): MessagingControl {
-  const call = async <T>(method: string, url: string, payload?: unknown): Promise<T> => {
-    const res = await ctx.call(method, url, payload);
-    if (res.status >= 400) {
-      const msg =
-        (res.body as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`;
-      throw new EmulatorControlError(res.status, msg);
-    }
-    return res.body as T;
-  };
+  const call = controlCaller(ctx.call);
   const u = (igsid: string, action: string) => `/__emulator/users/${encodeURIComponent(igsid)}/${action}`;
   return {
     createUser: (input = {}) => call('POST', '/__emulator/users', input),

@@ -5,6 +5,7 @@
  * Body values may be objects (JSON body) or JSON strings (form-encoded body, as Meta's curl samples).
  */
 import { type GraphError, invalidParameter } from '../core/errors.js';
+import { parseHttpUrl, UNREACHABLE_HOST } from '../core/urls.js';
 
 /** Attachment types the Instagram Send API accepts (case-sensitive, as Meta spells them). */
 export const ATTACHMENT_TYPES = [
@@ -121,16 +122,6 @@ function parseRecipient(params: Record<string, unknown>): Recipient {
   return { kind: 'comment', commentId: String(r['comment_id']) };
 }
 
-function isHttpUrl(v: unknown): boolean {
-  if (typeof v !== 'string') return false;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 function parseAttachment(raw: unknown, where: string): Attachment {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`param ${where} must be an object`);
   const a = raw as Record<string, unknown>;
@@ -148,8 +139,9 @@ function parseAttachment(raw: unknown, where: string): Attachment {
     const hasUrl = p['url'] !== undefined;
     const hasId = p['attachment_id'] !== undefined;
     if (hasUrl === hasId) fail(`param ${where}[payload] must contain exactly one of url or attachment_id`);
-    if (hasUrl && !isHttpUrl(p['url'])) fail(`param ${where}[payload][url] must be a valid URL`);
-    if (hasUrl && new URL(String(p['url'])).hostname === 'unreachable.invalid') {
+    const url = hasUrl ? parseHttpUrl(p['url']) : undefined;
+    if (hasUrl && url === undefined) fail(`param ${where}[payload][url] must be a valid URL`);
+    if (url?.hostname === UNREACHABLE_HOST) {
       // Meta could not download the file (Messenger error table; UNCONFIRMED wording for IG).
       fail('Failed to fetch the file from the url', 2018008);
     }

@@ -1,10 +1,11 @@
 /**
- * Publishing module: containers, media_publish, content_publishing_limit, media reads and
- * resumable upload. State lives in one `PublishingStore`; status is computed lazily.
+ * Publishing module: containers, media_publish, content_publishing_limit, media reads, media
+ * deletion (Facebook Login) and resumable upload. State lives in one `PublishingStore`; status is computed lazily.
  */
 import type { MediaView } from '../core/services.js';
 import type { EmulatorContext, EmulatorModule } from '../core/types.js';
 import { createContainer } from './create.js';
+import { deleteMedia } from './delete.js';
 import { publishContainer, publishingLimit } from './publish.js';
 import { listMedia, readChildren, readContainer, readMedia } from './read.js';
 import { uploadChunk, uploadStatus } from './rupload.js';
@@ -50,6 +51,9 @@ export function publishingModule(): EmulatorModule {
         when: (p) => media(p) !== undefined,
       });
       r.get('/:id/children', (req) => readChildren(ctx, store, media(req.params)!, req), {
+        when: (p) => media(p) !== undefined,
+      });
+      r.delete('/:id', (req) => deleteMedia(ctx, store, media(req.params)!, req), {
         when: (p) => media(p) !== undefined,
       });
       r.post('/rupload/ig-api-upload/:version/:containerId', (req) => uploadChunk(ctx, store, req));

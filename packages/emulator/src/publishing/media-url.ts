@@ -8,6 +8,7 @@
  * `fail` (an error subcode the container ends with, e.g. 2207003). Host `unreachable.invalid` =
  * unfetchable (9004 / 2207052).
  */
+import { UNREACHABLE_HOST } from '../core/urls.js';
 
 /** What the emulator "downloaded". */
 export interface MediaProps {
@@ -25,9 +26,6 @@ export interface MediaProps {
   /** The URL is not parseable or not http(s). */
   invalid: boolean;
 }
-
-/** The host that stands for "Meta cannot download this". */
-export const UNREACHABLE_HOST = 'unreachable.invalid';
 
 const IMAGE_DEFAULT = { width: 1080, height: 1080, format: 'jpeg', sizeBytes: 1_200_000 };
 const VIDEO_DEFAULT = {

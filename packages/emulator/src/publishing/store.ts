@@ -63,6 +63,22 @@ export interface DuplicatePublish {
   lastAttemptAt: number;
 }
 
+/** A media object deleted with `DELETE /{ig-media-id}` (ground truth `state().deletedMedia`). */
+export interface DeletedMedia {
+  id: string;
+  igUserId: string;
+  containerId: string;
+  mediaType: Media['mediaType'];
+  mediaProductType: Media['mediaProductType'];
+  /** Ids of the carousel children deleted with the album. */
+  children?: string[];
+  publishedAt: number;
+  deletedAt: number;
+}
+
+/** Deleted-media records kept in ground truth (oldest dropped). */
+export const DELETED_MEDIA_CAP = 10_000;
+
 /** 24 h container lifetime. */
 export const CONTAINER_TTL_MS = 24 * 3600_000;
 /** Unpublished containers are forgotten this long after creation (bounded memory). */
@@ -107,6 +123,8 @@ export class PublishingStore {
   readonly duplicates = new Map<string, DuplicatePublish>();
   /** igUserId → media ids newest first (posts and stories, no carousel children). */
   readonly byAccount = new Map<string, string[]>();
+  /** Deleted media, oldest first (bounded by DELETED_MEDIA_CAP). */
+  deleted: DeletedMedia[] = [];
 
   /** Times within `windowMs` before `now`, pruning older ones in place. */
   window(map: Map<string, number[]>, igUserId: string, now: number, windowMs: number): number[] {
@@ -132,7 +150,31 @@ export class PublishingStore {
     this.byAccount.set(m.igUserId, list);
   }
 
+  /** Removes a published media (and its carousel children) from reads and listings. */
+  deleteMedia(id: string, now: number): void {
+    const m = this.media.get(id);
+    if (m === undefined) return;
+    this.media.delete(id);
+    for (const child of m.children ?? []) this.media.delete(child);
+    const list = this.byAccount.get(m.igUserId);
+    const at = list?.indexOf(id) ?? -1;
+    if (list !== undefined && at >= 0) list.splice(at, 1);
+    this.deleted.push({
+      id,
+      igUserId: m.igUserId,
+      containerId: m.containerId,
+      mediaType: m.mediaType,
+      mediaProductType: m.mediaProductType,
+      ...(m.children === undefined ? {} : { children: [...m.children] }),
+      publishedAt: m.timestamp,
+      deletedAt: now,
+    });
+    if (this.deleted.length > DELETED_MEDIA_CAP)
+      this.deleted.splice(0, this.deleted.length - DELETED_MEDIA_CAP);
+  }
+
   reset(): void {
+    this.deleted = [];
     this.containers.clear();
     this.media.clear();
     this.publishes.clear();
@@ -158,6 +200,10 @@ export class PublishingStore {
       })),
       media: [...this.media.values()].map((m) => ({ ...m })),
       duplicatePublishes: [...this.duplicates.values()].map((d) => ({ ...d })),
+      deletedMedia: this.deleted.map((d) => ({
+        ...d,
+        ...(d.children === undefined ? {} : { children: [...d.children] }),
+      })),
       publishingQuota: Object.fromEntries([...this.publishes].map(([id, list]) => [id, list.length])),
     };
   }

@@ -158,20 +158,27 @@ export class WebhookDeliveryQueue {
 
   /** Drops all queued updates, retries and the log (in-flight POSTs are aborted). */
   reset(): void {
+    this.#drop();
+    this.log.clear();
+  }
+
+  /**
+   * Stops all delivery for good: in-flight POSTs are aborted, queued updates and scheduled retries
+   * dropped, the retry timer cleared. The delivery log is kept (it stays readable as ground truth).
+   */
+  close(): void {
+    this.#closed = true;
+    this.#drop();
+  }
+
+  #drop(): void {
     for (const c of this.#controllers) c.abort();
     this.#controllers.clear();
     this.#lanes.clear();
     this.#retrying.clear();
-    this.log.clear();
     this.#clearTimer();
     this.#generation++;
     this.#notifyIdle();
-  }
-
-  /** Stops all delivery for good. */
-  close(): void {
-    this.#closed = true;
-    this.reset();
   }
 
   #scheduleFlush(lane: AppLane): void {
@@ -227,9 +234,7 @@ export class WebhookDeliveryQueue {
       id: `wh_${++this.#seq}`,
       target,
       body,
-      eventCount: events.length,
-      fields: [...new Set(events.map((e) => e.field))],
-      accountIds: [...new Set(events.map((e) => e.accountId))],
+      ...summarize(events),
       attempts: 0,
       firstAttemptAt: now,
       dueAt: now,
@@ -331,39 +336,35 @@ export class WebhookDeliveryQueue {
     while (this.#retrying.size > this.#maxRetrying) {
       const oldest = this.#retrying.values().next().value as Batch;
       this.#retrying.delete(oldest.id);
-      this.log.add({
-        deliveryId: oldest.id,
-        appId: oldest.target.appId,
-        callbackUrl: oldest.target.callbackUrl,
-        attempt: oldest.attempts,
-        at: this.#clock.now(),
-        ms: 0,
-        status: null,
-        ok: false,
-        error: 'overflow',
-        outcome: 'gave_up',
-        eventCount: oldest.eventCount,
-        fields: oldest.fields,
-        accountIds: oldest.accountIds,
-      });
+      this.#logOverflow(oldest.id, oldest.target, oldest.attempts, oldest);
     }
   }
 
   #recordDropped(target: WebhookTarget, events: readonly WebhookEvent[]): void {
+    this.#logOverflow(`wh_${++this.#seq}`, target, 0, summarize(events));
+  }
+
+  /** Logs a batch dropped for lack of room (`overflow`, `gave_up`). */
+  #logOverflow(
+    deliveryId: string,
+    target: WebhookTarget,
+    attempt: number,
+    summary: Pick<Batch, 'eventCount' | 'fields' | 'accountIds'>,
+  ): void {
     this.log.add({
-      deliveryId: `wh_${++this.#seq}`,
+      deliveryId,
       appId: target.appId,
       callbackUrl: target.callbackUrl,
-      attempt: 0,
+      attempt,
       at: this.#clock.now(),
       ms: 0,
       status: null,
       ok: false,
       error: 'overflow',
       outcome: 'gave_up',
-      eventCount: events.length,
-      fields: [...new Set(events.map((e) => e.field))],
-      accountIds: [...new Set(events.map((e) => e.accountId))],
+      eventCount: summary.eventCount,
+      fields: summary.fields,
+      accountIds: summary.accountIds,
     });
   }
 
@@ -410,6 +411,15 @@ export class WebhookDeliveryQueue {
     this.#idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** Update count, distinct fields and distinct account ids of a set of updates (for the log). */
+function summarize(events: readonly WebhookEvent[]): Pick<Batch, 'eventCount' | 'fields' | 'accountIds'> {
+  return {
+    eventCount: events.length,
+    fields: [...new Set(events.map((e) => e.field))],
+    accountIds: [...new Set(events.map((e) => e.accountId))],
+  };
 }
 
 export type { DeliveryRecord };

@@ -13,6 +13,8 @@ export async function verifyCallback(input: {
   challenge: string;
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** Aborts the handshake (e.g. the emulator is closing). */
+  signal?: AbortSignal;
 }): Promise<GraphError | undefined> {
   const url = new URL(input.callbackUrl);
   url.searchParams.set('hub.mode', 'subscribe');
@@ -25,7 +27,10 @@ export async function verifyCallback(input: {
     res = await doFetch(url, {
       method: 'GET',
       headers: { 'user-agent': 'facebookplatform/1.0 (+http://developers.facebook.com)' },
-      signal: AbortSignal.timeout(input.timeoutMs),
+      signal:
+        input.signal === undefined
+          ? AbortSignal.timeout(input.timeoutMs)
+          : AbortSignal.any([AbortSignal.timeout(input.timeoutMs), input.signal]),
     });
     text = await res.text();
   } catch (e) {

@@ -5,7 +5,7 @@
  * As on Meta, the account-level field list does not filter: an app gets every field it subscribed
  * to at app level (https://developers.facebook.com/docs/instagram-platform/webhooks).
  */
-import { EmulatorControlError } from '../core/control.js';
+import { controlCaller } from '../core/control.js';
 import type { EmulatorEvent } from '../core/events.js';
 import type { EmulatorContext, EmulatorModule } from '../core/types.js';
 import { WebhookDeliveryQueue } from './delivery.js';
@@ -45,6 +45,10 @@ export interface WebhooksModuleOptions extends Partial<WebhookSettings> {
   fetch?: typeof fetch;
   /** Delivery log capacity. @default 1000 */
   logCapacity?: number;
+  /** Delays between delivery attempts (advanced; default: see retry-schedule.ts). */
+  retryDelaysMs?: readonly number[];
+  /** Give up this long after the first attempt. @default 36 h */
+  retryHorizonMs?: number;
 }
 
 function isEcho(payload: unknown): boolean {
@@ -62,6 +66,9 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): EmulatorMod
   };
   const accountSubs: AccountSubscriptions = new Map();
   let queue: WebhookDeliveryQueue | undefined;
+  /** Aborted by `close()`: cancels handshakes in flight. */
+  const lifetime = new AbortController();
+  const unsubscribe: Array<() => void> = [];
 
   return {
     name: 'webhooks',
@@ -70,14 +77,19 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): EmulatorMod
         clock: ctx.clock,
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
         logCapacity: options.logCapacity ?? 1000,
+        ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
+        ...(options.retryHorizonMs === undefined ? {} : { retryHorizonMs: options.retryHorizonMs }),
         ...settings,
       });
       queue = q;
-      ctx.clock.onChange(() => q.runDue());
-      ctx.events.subscribe((event) => deliver(ctx, q, accountSubs, event));
+      unsubscribe.push(
+        ctx.clock.onChange(() => q.runDue()),
+        ctx.events.subscribe((event) => deliver(ctx, q, accountSubs, event)),
+      );
       installSubscriptionRoutes({
         ctx,
         accountSubs,
+        signal: lifetime.signal,
         handshakeTimeoutMs: () => settings.handshakeTimeoutMs,
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       });
@@ -87,6 +99,12 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): EmulatorMod
     reset() {
       queue?.reset();
       accountSubs.clear();
+    },
+    close() {
+      // Stop for good: no new deliveries, in-flight POSTs and handshakes aborted, retry timer cleared.
+      for (const off of unsubscribe.splice(0)) off();
+      lifetime.abort();
+      queue?.close();
     },
     snapshot() {
       return {
@@ -152,15 +170,7 @@ function installWebhookControl(
 }
 
 function webhooksControl(ctx: EmulatorContext): WebhooksControl {
-  const call = async <T>(method: string, url: string, payload?: unknown): Promise<T> => {
-    const res = await ctx.call(method, url, payload);
-    if (res.status >= 400) {
-      const msg =
-        (res.body as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`;
-      throw new EmulatorControlError(res.status, msg);
-    }
-    return res.body as T;
-  };
+  const call = controlCaller(ctx.call);
   return {
     webhooksIdle: () => call('POST', '/__emulator/webhooks/idle'),
     webhookDeliveries: async () =>

@@ -9,6 +9,7 @@
 import type { AccountRecord, AppRecord } from '../core/accounts.js';
 import { graphError, invalidParameter, unsupportedRequest } from '../core/errors.js';
 import type { EmulatorContext, GraphRequest } from '../core/types.js';
+import { isHttpUrl } from '../core/urls.js';
 import { parseFields } from './fields.js';
 import { verifyCallback } from './handshake.js';
 
@@ -21,19 +22,11 @@ export interface SubscriptionDeps {
   accountSubs: AccountSubscriptions;
   handshakeTimeoutMs(): number;
   fetch?: typeof fetch;
+  /** Aborts handshakes in flight (the module's lifetime). */
+  signal?: AbortSignal;
 }
 
 const OBJECTS = new Set(['instagram', 'page']);
-
-function isHttpUrl(v: unknown): v is string {
-  if (typeof v !== 'string') return false;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 function appFor(deps: SubscriptionDeps, req: GraphRequest): AppRecord {
   const auth = deps.ctx.requireAuth(req, { kinds: ['app'], appId: req.params['appId']! });
@@ -92,6 +85,7 @@ export function installSubscriptionRoutes(deps: SubscriptionDeps): void {
         challenge,
         timeoutMs: deps.handshakeTimeoutMs(),
         ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+        ...(deps.signal === undefined ? {} : { signal: deps.signal }),
       });
       if (failure) throw failure;
       const previous = app.subscriptions[object];
