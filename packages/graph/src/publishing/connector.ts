@@ -53,6 +53,21 @@ export function connectorClient(config: InstagramConfig): GraphClient {
   });
 }
 
+/**
+ * Checks the required config fields and builds the flow context (client, account, clock, sleep) shared by
+ * {@link InstagramConnector} and the Publisher. Throws `TypeError` naming `owner` when a field is missing.
+ */
+export function connectorContext(config: InstagramConfig, owner: string): FlowContext {
+  if (!config?.accessToken) throw new TypeError(`${owner}: accessToken is required`);
+  if (!config.instagramAccountId) throw new TypeError(`${owner}: instagramAccountId is required`);
+  return {
+    client: connectorClient(config),
+    igUserId: config.instagramAccountId,
+    clock: config.clock ?? systemClock,
+    sleep: config.sleep ?? realSleep,
+  };
+}
+
 /** Publishes to one Instagram professional account. */
 export class InstagramConnector implements Connector {
   /** The underlying client (shared with advanced callers). */
@@ -61,16 +76,9 @@ export class InstagramConnector implements Connector {
   readonly #ctx: FlowContext;
 
   constructor(config: InstagramConfig) {
-    if (!config?.accessToken) throw new TypeError('InstagramConnector: accessToken is required');
-    if (!config.instagramAccountId) throw new TypeError('InstagramConnector: instagramAccountId is required');
+    this.#ctx = connectorContext(config, 'InstagramConnector');
     this.#config = config;
-    this.client = connectorClient(config);
-    this.#ctx = {
-      client: this.client,
-      igUserId: config.instagramAccountId,
-      clock: config.clock ?? systemClock,
-      sleep: config.sleep ?? realSleep,
-    };
+    this.client = this.#ctx.client;
   }
 
   /** The API version used in paths (e.g. `v18.0`). */

@@ -42,58 +42,47 @@ export function usesViews(version: string): boolean {
   return graphMajor(version) >= 22;
 }
 
-const NEW_SETS: Record<InsightsProductType, readonly string[]> = {
-  FEED: ['views', 'reach', 'total_interactions', 'likes', 'comments', 'saved', 'shares', 'profile_visits'],
-  CAROUSEL: [
-    'views',
-    'reach',
-    'total_interactions',
-    'likes',
-    'comments',
-    'saved',
-    'shares',
-    'profile_visits',
-  ],
+const FEED_METRICS = [
+  'views',
+  'reach',
+  'total_interactions',
+  'likes',
+  'comments',
+  'saved',
+  'shares',
+  'profile_visits',
+] as const;
+
+/** Metric sets on v22.0+ (reference §6.1). A carousel parent lives on the FEED surface. */
+const VIEWS_SETS: Record<InsightsProductType, readonly string[]> = {
+  FEED: FEED_METRICS,
+  CAROUSEL: FEED_METRICS,
   REELS: ['views', 'reach', 'total_interactions', 'likes', 'comments', 'saved', 'shares'],
   STORY: ['views', 'reach', 'total_interactions', 'shares', 'replies', 'profile_visits'],
 };
 
-const OLD_SETS: Record<InsightsProductType, readonly string[]> = {
-  FEED: [
-    'impressions',
-    'reach',
-    'total_interactions',
-    'likes',
-    'comments',
-    'saved',
-    'shares',
-    'profile_visits',
-  ],
-  CAROUSEL: [
-    'impressions',
-    'reach',
-    'total_interactions',
-    'likes',
-    'comments',
-    'saved',
-    'shares',
-    'profile_visits',
-  ],
-  REELS: ['plays', 'reach', 'total_interactions', 'likes', 'comments', 'saved', 'shares'],
-  STORY: ['impressions', 'reach', 'total_interactions', 'shares', 'replies', 'profile_visits'],
-};
+/** What `views` was called before v22.0: `plays` on reels, `impressions` elsewhere. */
+export function preViewsName(productType: InsightsProductType): 'plays' | 'impressions' {
+  return productType === 'REELS' ? 'plays' : 'impressions';
+}
+
+/** The metrics to request for a version and a known product type. */
+function setFor(version: string, productType: InsightsProductType): string[] {
+  const set = VIEWS_SETS[productType];
+  return usesViews(version) ? [...set] : set.map((m) => (m === 'views' ? preViewsName(productType) : m));
+}
+
+const PRODUCT_TYPES: readonly InsightsProductType[] = ['FEED', 'CAROUSEL', 'REELS', 'STORY'];
 
 /** Metrics valid for every product type of a version (used when the product type is unknown). */
 export function commonMetrics(version: string): string[] {
-  const sets = usesViews(version) ? NEW_SETS : OLD_SETS;
-  const all = Object.values(sets);
-  return (all[0] ?? []).filter((m) => all.every((s) => s.includes(m)));
+  const sets = PRODUCT_TYPES.map((t) => setFor(version, t));
+  return (sets[0] ?? []).filter((m) => sets.every((s) => s.includes(m)));
 }
 
 /** The metrics to request for a version and product type (`undefined` → {@link commonMetrics}). */
 export function metricsFor(version: string, productType?: InsightsProductType): string[] {
-  if (!productType) return commonMetrics(version);
-  return [...(usesViews(version) ? NEW_SETS : OLD_SETS)[productType]];
+  return productType ? setFor(version, productType) : commonMetrics(version);
 }
 
 /** Maps Meta's `media_product_type` / `media_type` fields to an {@link InsightsProductType}. */

@@ -5,16 +5,25 @@
  * - **fixed**: `pollInterval` is the minimum spacing between the starts of two reads, and at most
  *   `floor(maxWaitTime / pollInterval)` reads are made (reads at 0, i, 2i, … while `< maxWaitTime`).
  * - **adaptive** (default): first read immediately, first re-read 250 ms later, then each gap is 20 % of the
- *   time elapsed so far (read times grow geometrically, ×1.2 per read) capped at 5 s. A container that becomes
- *   ready at time T is therefore seen by `max(1.2·T, T + 250 ms)` — under the 1.25·T + 200 ms target for
- *   T ≥ 1 s — with O(log T) reads until the cap, then one read per 5 s. The last read is clamped to
- *   `maxWaitTime`; nothing is read after it.
+ *   time elapsed so far (read times grow geometrically, ×1.2 per read) up to `maxGapMs`. A container that
+ *   becomes ready at time T is therefore seen by `max(1.2·T, T + 250 ms)` — under the 1.25·T + 200 ms target
+ *   for T ≥ 1 s, leaving 0.05·T for round trips. The last read is clamped to `maxWaitTime`; nothing is read
+ *   after it.
+ *
+ * `maxGapMs` decides how reads grow with T:
+ * - `InstagramConnector` keeps the seed contract's cap, **5 s**: O(log T) reads until ≈ 25 s, then one
+ *   read per 5 s (linear in T).
+ * - `Publisher` (the scheduler-facing layer) uses no cap by default ({@link PUBLISHER_MAX_GAP_MS}): reads
+ *   stay O(log T) for every T — about `6 + log₁.₂(T / 1.25 s)` — at the same 1.2·T latency bound.
  *
  * All functions here are pure; the caller measures time with its own clock.
  */
 
-/** Defaults of the adaptive mode. */
+/** Defaults of the adaptive mode. `capMs` is the connector contract's 5 s cap (the default `maxGapMs`). */
 export const ADAPTIVE_POLLING = Object.freeze({ firstGapMs: 250, growth: 0.2, capMs: 5000 });
+
+/** The Publisher's default `maxGapMs`: no cap, so status reads stay O(log T) for every processing time T. */
+export const PUBLISHER_MAX_GAP_MS = Number.POSITIVE_INFINITY;
 
 /** Default `maxWaitTime` (ms). */
 export const DEFAULT_MAX_WAIT_MS = 120_000;
@@ -25,6 +34,11 @@ export interface PollScheduleOptions {
   maxWaitTime?: number;
   /** Fixed mode: minimum spacing (ms) between reads. Omit for adaptive polling. */
   pollInterval?: number;
+  /**
+   * Adaptive mode: the largest gap (ms) between two reads. `Infinity` = pure geometric growth.
+   * @default ADAPTIVE_POLLING.capMs (5 s, the connector contract)
+   */
+  maxGapMs?: number;
 }
 
 /** Where a poll loop is. Times are ms since the first read started. */
@@ -37,10 +51,10 @@ export interface PollState {
   lastReadAtMs: number;
 }
 
-/** The adaptive gap to leave after a read that started at `readAtMs`. */
-export function adaptiveGap(readAtMs: number): number {
-  const { firstGapMs, growth, capMs } = ADAPTIVE_POLLING;
-  return Math.min(capMs, Math.max(firstGapMs, Math.round(growth * readAtMs)));
+/** The adaptive gap to leave after a read that started at `readAtMs` (capped at `maxGapMs`). */
+export function adaptiveGap(readAtMs: number, maxGapMs: number = ADAPTIVE_POLLING.capMs): number {
+  const { firstGapMs, growth } = ADAPTIVE_POLLING;
+  return Math.min(Math.max(firstGapMs, maxGapMs), Math.max(firstGapMs, Math.round(growth * readAtMs)));
 }
 
 /** Largest number of reads fixed mode allows (at least one). */
@@ -63,7 +77,8 @@ export function nextPollDelay(options: PollScheduleOptions, state: PollState): n
     return Math.max(0, target - state.elapsedMs);
   }
   if (state.lastReadAtMs >= maxWait || state.elapsedMs >= maxWait) return undefined;
-  const target = Math.min(maxWait, state.lastReadAtMs + adaptiveGap(state.lastReadAtMs));
+  const gap = adaptiveGap(state.lastReadAtMs, options.maxGapMs ?? ADAPTIVE_POLLING.capMs);
+  const target = Math.min(maxWait, state.lastReadAtMs + gap);
   return Math.max(0, target - state.elapsedMs);
 }
 

@@ -12,7 +12,7 @@ import {
   publishContainer,
   waitForContainer,
 } from './container-flow.js';
-import type { PollScheduleOptions } from './poll-schedule.js';
+import { DEFAULT_MAX_WAIT_MS, type PollScheduleOptions } from './poll-schedule.js';
 import { failure, PublishFailure } from './publish-errors.js';
 import type { PublishPlan } from './publish-plan.js';
 import { withNextSlot } from './publishing-limit.js';
@@ -95,6 +95,21 @@ async function adoptPublished(
 }
 
 /**
+ * One `maxWaitTime` budget shared by every wait of a run (video carousel children, then the container), so a
+ * publish never waits longer than the caller asked in total. Each call returns the schedule for the next wait
+ * with the time that is left (a wait always makes at least one read, even with nothing left).
+ */
+function waitBudget(ctx: FlowContext, schedule: PollScheduleOptions): () => PollScheduleOptions {
+  let start: number | undefined;
+  const total = schedule.maxWaitTime ?? DEFAULT_MAX_WAIT_MS;
+  return () => {
+    const now = ctx.clock.now();
+    start ??= now;
+    return { ...schedule, maxWaitTime: Math.max(0, total - (now - start)) };
+  };
+}
+
+/**
  * Runs (or resumes) a plan. Throws {@link PublishFailure}; the caller turns it into a result.
  */
 export async function executePlan(
@@ -126,6 +141,7 @@ async function runStages(
   let data: CheckpointData = { ...state.data };
   let stage = state.stage;
   const p: Progress = { statusReads: 0 };
+  const nextWait = waitBudget(ctx, o.schedule);
   if (stage === 'published') return success(ctx, plan, data, p, { replayed: true });
 
   // 1. Carousel children (each id recorded as it is created, so a crash never loses one).
@@ -143,7 +159,7 @@ async function runStages(
   if (!stageAtLeast(stage, 'container_created')) {
     for (const [i, child] of plan.children.entries()) {
       if (child.media !== 'video') continue; // image children are not polled
-      p.statusReads += (await waitForContainer(ctx, data.childIds![i]!, o.schedule)).statusReads;
+      p.statusReads += (await waitForContainer(ctx, data.childIds![i]!, nextWait())).statusReads;
     }
     const params =
       plan.children.length > 0 ? { ...plan.parent, children: data.childIds!.join(',') } : plan.parent;
@@ -198,7 +214,7 @@ async function runStages(
       );
   }
   if (!stageAtLeast(stage, 'ready') || stage === 'publish_attempted') {
-    const wait = await waitForContainer(ctx, containerId, o.schedule);
+    const wait = await waitForContainer(ctx, containerId, nextWait());
     p.statusReads += wait.statusReads;
     if (wait.statusCode === 'PUBLISHED') return adoptPublished(ctx, plan, data, o, p);
     if (stage !== 'publish_attempted') {

@@ -4,15 +4,15 @@
  * is recorded (compare-and-set) before moving on, so a crashed publish resumes at its stage.
  */
 import { randomUUID } from 'node:crypto';
-import { realSleep, systemClock } from '../core/index.js';
 import type { Checkpoint, CheckpointData, CheckpointStore, PublishStage } from './checkpoints.js';
-import { connectorClient, pollScheduleFrom } from './connector.js';
+import { connectorContext, pollScheduleFrom } from './connector.js';
 import type { FlowContext } from './container-flow.js';
+import { type PollScheduleOptions, PUBLISHER_MAX_GAP_MS } from './poll-schedule.js';
 import { type PreflightOptions, preflightMedia } from './preflight/probe.js';
 import { failure, PublishFailure, toPublishError } from './publish-errors.js';
 import { type PublishRequest, planPublish } from './publish-plan.js';
 import { executePlan } from './publish-run.js';
-import { type PublishingLimit, readPublishingLimit } from './publishing-limit.js';
+import { limitDetails, type PublishingLimit, readPublishingLimit } from './publishing-limit.js';
 import type { InstagramConfig, PublishOptions, PublishResult } from './types.js';
 
 /** Publisher configuration: the connector's plus robustness knobs. */
@@ -27,6 +27,13 @@ export interface PublisherConfig extends InstagramConfig {
   ambiguousPublishRetries?: number;
   /** Bytes per resumable-upload POST. @default 8 MiB */
   uploadChunkSize?: number;
+  /**
+   * Adaptive polling: the largest gap between two status reads. Unlike the connector (whose contract caps it
+   * at 5 s), the default is no cap, so reads stay O(log T) for a container that takes T to process, with the
+   * same `max(1.2·T, T + 250 ms)` latency bound. Ignored when a call gives `pollInterval` (fixed spacing).
+   * @default PUBLISHER_MAX_GAP_MS (Infinity)
+   */
+  maxPollGapMs?: number;
 }
 
 /** Per-call options of {@link Publisher.publish}. */
@@ -36,6 +43,8 @@ export interface PublishCallOptions extends PublishOptions {
   checkpoints: CheckpointStore;
   /** Read `content_publishing_limit` first and refuse with `PUBLISH_LIMIT` when no slot is free. */
   checkQuota?: boolean;
+  /** Overrides {@link PublisherConfig.maxPollGapMs} for this call. */
+  maxPollGapMs?: number;
   signal?: AbortSignal;
 }
 
@@ -53,16 +62,9 @@ export class Publisher {
   readonly #owner: string;
 
   constructor(config: PublisherConfig) {
-    if (!config?.accessToken) throw new TypeError('Publisher: accessToken is required');
-    if (!config.instagramAccountId) throw new TypeError('Publisher: instagramAccountId is required');
+    this.#ctx = connectorContext(config, 'Publisher');
     this.#config = config;
     this.#owner = config.workerId ?? randomUUID();
-    this.#ctx = {
-      client: connectorClient(config),
-      igUserId: config.instagramAccountId,
-      clock: config.clock ?? systemClock,
-      sleep: config.sleep ?? realSleep,
-    };
   }
 
   /** The lease owner id of this publisher. */
@@ -82,7 +84,10 @@ export class Publisher {
   async publish(request: PublishRequest, options: PublishCallOptions): Promise<PublishResult> {
     const { idempotencyKey: key, checkpoints } = options;
     const ctx: FlowContext = options.signal ? { ...this.#ctx, signal: options.signal } : this.#ctx;
-    const schedule = pollScheduleFrom(options);
+    const schedule: PollScheduleOptions = {
+      ...pollScheduleFrom(options),
+      maxGapMs: options.maxPollGapMs ?? this.#config.maxPollGapMs ?? PUBLISHER_MAX_GAP_MS,
+    };
     const leaseMs = this.#config.leaseMs ?? Math.max(300_000, (schedule.maxWaitTime ?? 120_000) + 120_000);
     let checkpoint: Checkpoint | undefined;
     try {
@@ -156,12 +161,11 @@ export class Publisher {
     options: { checkpoints: CheckpointStore; checkQuota?: boolean },
   ): Promise<PublishResult[]> {
     let slots = Number.POSITIVE_INFINITY;
-    let nextSlotAt: number | undefined;
+    let quota: PublishingLimit | undefined;
     if (options.checkQuota ?? true) {
       try {
-        const limit = await readPublishingLimit(this.#ctx);
-        slots = limit.available;
-        nextSlotAt = limit.nextSlotAt;
+        quota = await readPublishingLimit(this.#ctx);
+        slots = quota.available;
       } catch {
         // quota unknown: publish and let media_publish enforce it
       }
@@ -170,9 +174,13 @@ export class Publisher {
     for (const item of items) {
       const done = (await options.checkpoints.get(item.idempotencyKey))?.stage === 'published';
       if (!done && slots <= 0) {
-        const details: Record<string, unknown> = { idempotencyKey: item.idempotencyKey };
-        if (nextSlotAt !== undefined) details['nextSlotAt'] = new Date(nextSlotAt).toISOString();
-        out.push(fail('PUBLISH_LIMIT', 'No publishing slot is free in the rolling window.', true, details));
+        const details = { ...(quota ? limitDetails(quota, this.#ctx.clock.now()) : {}) };
+        out.push(
+          fail('PUBLISH_LIMIT', 'No publishing slot is free in the rolling window.', true, {
+            ...details,
+            idempotencyKey: item.idempotencyKey,
+          }),
+        );
         continue;
       }
       const r = await this.publish(item.request, {
@@ -208,16 +216,12 @@ export class Publisher {
       return; // quota unknown: media_publish enforces it
     }
     if (limit.available > 0) return;
-    const details: Record<string, unknown> = {
-      quotaUsage: limit.usage,
-      quotaTotal: limit.total,
-      quotaWindowSec: limit.windowSec,
-    };
-    if (limit.nextSlotAt !== undefined) {
-      details['nextSlotAt'] = new Date(limit.nextSlotAt).toISOString();
-      details['retryAfterMs'] = Math.max(0, limit.nextSlotAt - ctx.clock.now());
-    }
-    throw failure('PUBLISH_LIMIT', 'The publishing quota is used up.', true, details);
+    throw failure(
+      'PUBLISH_LIMIT',
+      'The publishing quota is used up.',
+      true,
+      limitDetails(limit, ctx.clock.now()),
+    );
   }
 }
 

@@ -48,11 +48,23 @@ async function recentTimestamps(
   }
 }
 
+/** Options of {@link readPublishingLimit}. */
+export interface ReadLimitOptions {
+  /**
+   * Estimate `nextSlotAt` even when `available > 0` — used after Meta refused with 2207042, which proves the
+   * quota is used up whatever `quota_total` says (Meta's pages disagree on 50 vs 100 posts per 24 h).
+   */
+  assumeExhausted?: boolean;
+}
+
 /**
  * Reads the quota (one call) and, when it is used up, estimates when the next slot frees (two more calls,
  * best-effort). Throws the Graph error if the quota read itself fails.
  */
-export async function readPublishingLimit(ctx: FlowContext): Promise<PublishingLimit> {
+export async function readPublishingLimit(
+  ctx: FlowContext,
+  options: ReadLimitOptions = {},
+): Promise<PublishingLimit> {
   const body = await ctx.client.get<LimitBody>(
     `/${ctx.igUserId}/content_publishing_limit`,
     { fields: 'quota_usage,config' },
@@ -63,7 +75,7 @@ export async function readPublishingLimit(ctx: FlowContext): Promise<PublishingL
   const total = num(row.config?.quota_total, 50);
   const windowSec = num(row.config?.quota_duration, 86_400);
   const limit: PublishingLimit = { usage, total, windowSec, available: Math.max(0, total - usage) };
-  if (limit.available > 0 || usage <= 0) return limit;
+  if ((limit.available > 0 && !options.assumeExhausted) || usage <= 0) return limit;
   const now = ctx.clock.now();
   const windowStart = now - windowSec * 1000;
   const n = Math.min(100, Math.max(1, usage));
@@ -78,21 +90,34 @@ export async function readPublishingLimit(ctx: FlowContext): Promise<PublishingL
   return limit;
 }
 
-/** Adds quota details and, when known, `nextSlotAt`/`retryAfterMs` to a `PUBLISH_LIMIT` failure (best-effort). */
+/**
+ * The `details` a `PUBLISH_LIMIT` failure carries: `quotaUsage`, `quotaTotal`, `quotaWindowSec` and, when the
+ * next slot could be estimated, `nextSlotAt` (ISO 8601) and `retryAfterMs` (from `now`).
+ */
+export function limitDetails(limit: PublishingLimit, now: number): Record<string, unknown> {
+  const details: Record<string, unknown> = {
+    quotaUsage: limit.usage,
+    quotaTotal: limit.total,
+    quotaWindowSec: limit.windowSec,
+  };
+  if (limit.nextSlotAt !== undefined) {
+    details['nextSlotAt'] = new Date(limit.nextSlotAt).toISOString();
+    details['retryAfterMs'] = Math.max(0, limit.nextSlotAt - now);
+  }
+  return details;
+}
+
+/**
+ * Adds {@link limitDetails} to a `PUBLISH_LIMIT` failure from `media_publish` (best-effort: when the quota read
+ * fails the failure is returned unchanged, still retryable, without a time).
+ */
 export async function withNextSlot(ctx: FlowContext, e: PublishFailure): Promise<PublishFailure> {
   try {
-    const limit = await readPublishingLimit(ctx);
-    const details: Record<string, unknown> = {
-      ...e.info.details,
-      quotaUsage: limit.usage,
-      quotaTotal: limit.total,
-      quotaWindowSec: limit.windowSec,
-    };
-    if (limit.nextSlotAt !== undefined) {
-      details['nextSlotAt'] = new Date(limit.nextSlotAt).toISOString();
-      details['retryAfterMs'] = Math.max(0, limit.nextSlotAt - ctx.clock.now());
-    }
-    return new PublishFailure({ ...e.info, details });
+    const limit = await readPublishingLimit(ctx, { assumeExhausted: true });
+    return new PublishFailure({
+      ...e.info,
+      details: { ...e.info.details, ...limitDetails(limit, ctx.clock.now()) },
+    });
   } catch {
     return e;
   }

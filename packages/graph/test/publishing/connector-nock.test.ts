@@ -2,53 +2,21 @@
  * Seed-style flows against nock on https://graph.facebook.com with version v18.0.
  */
 import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InstagramConnector } from '../../src/publishing/connector.js';
 import { fakeTime } from './helpers/fake-time.js';
+import {
+  captureBodies,
+  connector,
+  G,
+  graphError,
+  IG,
+  mockFlow,
+  TOKEN,
+  useStrictNock,
+} from './helpers/graph-nock.js';
 
-const G = 'https://graph.facebook.com';
-const IG = '17841400000000001';
-const TOKEN = 'EAAtoken-secret-123';
-
-function connector(t = fakeTime()) {
-  return new InstagramConnector({
-    accessToken: TOKEN,
-    instagramAccountId: IG,
-    apiVersion: 'v18.0',
-    clock: t.clock,
-    sleep: t.sleep,
-  });
-}
-
-const graphError = (code: number, message: string, extra: Record<string, unknown> = {}) => ({
-  error: { message, type: 'OAuthException', code, fbtrace_id: 'AbCdEf', ...extra },
-});
-
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => nock.cleanAll());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-
-/** Records form bodies posted to /media. */
-function captureBodies() {
-  const bodies: Array<Record<string, string>> = [];
-  return {
-    bodies,
-    capture: (body: unknown) => {
-      bodies.push(
-        Object.fromEntries(
-          new URLSearchParams(
-            String(typeof body === 'string' ? body : new URLSearchParams(body as Record<string, string>)),
-          ),
-        ),
-      );
-      return true;
-    },
-  };
-}
+useStrictNock();
 
 describe('InstagramConnector with nock (v18.0)', () => {
   it('verifyCredentials reads id,username with the token in the Authorization header only', async () => {
@@ -113,17 +81,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
 
   it('publishes a lone video as a REELS container (not VIDEO)', async () => {
     const { bodies, capture } = captureBodies();
-    nock(G)
-      .post(`/v18.0/${IG}/media`, capture)
-      .reply(200, { id: 'c9' })
-      .get('/v18.0/c9')
-      .query(true)
-      .reply(200, { status_code: 'FINISHED' })
-      .post(`/v18.0/${IG}/media_publish`)
-      .reply(200, { id: 'm9' })
-      .get('/v18.0/m9')
-      .query(true)
-      .reply(200, { permalink: 'https://www.instagram.com/reel/x/' });
+    mockFlow({ containerId: 'c9', mediaId: 'm9', capture, permalink: 'https://www.instagram.com/reel/x/' });
     const r = await connector().publishFeedPost({
       caption: 'clip',
       mediaUrls: ['https://cdn.example.com/v.mp4'],
@@ -236,17 +194,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
     ],
   ] as const)('publishes a %s story without caption', async (kind, expected, url) => {
     const { bodies, capture } = captureBodies();
-    nock(G)
-      .post(`/v18.0/${IG}/media`, capture)
-      .reply(200, { id: 's1' })
-      .get('/v18.0/s1')
-      .query(true)
-      .reply(200, { status_code: 'FINISHED' })
-      .post(`/v18.0/${IG}/media_publish`)
-      .reply(200, { id: 'ms' })
-      .get('/v18.0/ms')
-      .query(true)
-      .reply(200, {});
+    mockFlow({ containerId: 's1', mediaId: 'ms', capture });
     const r = await connector().publishStory({ caption: 'ignored', mediaUrls: [url] }, kind);
     expect(r).toMatchObject({ success: true, platformPostId: 'ms' });
     expect(bodies[0]).toEqual(expected);
