@@ -39,14 +39,15 @@ interface Account {
   verifyToken: string;
 }
 
+/** Creates an Instagram Login account through the control plane (plain fetch). */
+async function instagramAccount(username: string): Promise<Account> {
+  return (await api<Account>('POST', '/__emulator/accounts', undefined, { loginType: 'instagram', username }))
+    .body;
+}
+
 describe('scenario: publish a post', () => {
   it('creates a container, polls it to FINISHED, publishes once and reads the media back', async () => {
-    const acct = (
-      await api<Account>('POST', '/__emulator/accounts', undefined, {
-        loginType: 'instagram',
-        username: 'shop',
-      })
-    ).body;
+    const acct = await instagramAccount('shop');
     const token = acct.accessToken;
     const created = await api<{ id: string }>('POST', `/v26.0/${acct.igUserId}/media`, token, {
       image_url: 'https://cdn.example/photo.jpg?w=1080&h=1350',
@@ -90,12 +91,7 @@ describe('scenario: publish a post', () => {
 
 describe('scenario: DM round trip', () => {
   it('subscribes, receives the user DM as a signed webhook, replies, and receives the echo', async () => {
-    const acct = (
-      await api<Account>('POST', '/__emulator/accounts', undefined, {
-        loginType: 'instagram',
-        username: 'support',
-      })
-    ).body;
+    const acct = await instagramAccount('support');
 
     // The app's webhook endpoint, as a user would write it: handshake + signature check on raw bytes.
     type Item = { sender: { id: string }; recipient: { id: string }; message: Record<string, unknown> };

@@ -14,13 +14,7 @@ import {
 import type { EmulatedClock } from './clock.js';
 import type { IdFactory } from './ids.js';
 
-export {
-  type AccountSettings,
-  ALL_PERMISSIONS,
-  defaultSettings,
-  LONG_LIVED_TOKEN_SEC,
-  type LoginType,
-} from './account-settings.js';
+export * from './account-settings.js';
 
 /** Webhook subscription slot on an app; owned and filled by the webhooks module. */
 export interface AppWebhookSubscription {

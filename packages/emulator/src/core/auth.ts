@@ -27,25 +27,21 @@ export type Capability =
   | 'manage_messages'
   | 'manage_comments';
 
+/** `instagram_business_<name>` (Instagram Login) / `instagram_<name>` (Facebook Login), each with basic. */
+function both(name: string): Record<LoginType, readonly string[]> {
+  return {
+    instagram: ['instagram_business_basic', `instagram_business_${name}`],
+    facebook: ['instagram_basic', `instagram_${name}`],
+  };
+}
+
 /** Permission names (all required) per capability and flavour. */
 export const CAPABILITY_PERMISSIONS: Record<Capability, Record<LoginType, readonly string[]>> = {
   basic: { instagram: ['instagram_business_basic'], facebook: ['instagram_basic'] },
-  content_publish: {
-    instagram: ['instagram_business_basic', 'instagram_business_content_publish'],
-    facebook: ['instagram_basic', 'instagram_content_publish'],
-  },
-  manage_insights: {
-    instagram: ['instagram_business_basic', 'instagram_business_manage_insights'],
-    facebook: ['instagram_basic', 'instagram_manage_insights'],
-  },
-  manage_messages: {
-    instagram: ['instagram_business_basic', 'instagram_business_manage_messages'],
-    facebook: ['instagram_basic', 'instagram_manage_messages'],
-  },
-  manage_comments: {
-    instagram: ['instagram_business_basic', 'instagram_business_manage_comments'],
-    facebook: ['instagram_basic', 'instagram_manage_comments'],
-  },
+  content_publish: both('content_publish'),
+  manage_insights: both('manage_insights'),
+  manage_messages: both('manage_messages'),
+  manage_comments: both('manage_comments'),
 };
 
 /** What a route requires. */
@@ -294,7 +290,9 @@ export class Authenticator {
         headers['x-app-usage'] = JSON.stringify({ call_count: p, total_time: p, total_cputime: p });
       if (b.header === undefined) continue;
       const wait = p >= 100 ? Math.ceil(this.#usage.msUntilBelow(b.key, b.windowMs, b.budget) / 60_000) : 0;
-      (buc[b.header.id] ??= []).push({
+      const entries = buc[b.header.id] ?? [];
+      buc[b.header.id] = entries;
+      entries.push({
         type: b.header.type,
         call_count: p,
         total_cputime: p,

@@ -5,11 +5,12 @@
  */
 import type { AccountRecord } from '../core/accounts.js';
 import { ControlError } from '../core/errors.js';
+import type { EmulatorEvent } from '../core/events.js';
 import type { GraphRequest } from '../core/types.js';
 import { commentValue, mentionValue, messageItem, reactionItem, readItem } from './payloads.js';
 import type { SendRateLimits } from './rate.js';
 import { type MessagingDeps, newMid } from './send.js';
-import type { IgUser, MessageAttachment } from './store.js';
+import type { IgUser, MessageAttachment, StoredMessage } from './store.js';
 
 function str(b: Record<string, unknown>, key: string, required: true): string;
 function str(b: Record<string, unknown>, key: string, required?: false): string | undefined;
@@ -60,6 +61,22 @@ export function installMessagingControl(deps: MessagingDeps): void {
     if (!a) throw new ControlError(404, `no account ${id}`);
     return a;
   };
+  /** A message of this user's conversation with the account, else 404. */
+  const messageOr404 = (mid: string, user: IgUser, account: AccountRecord): StoredMessage => {
+    const message = store.message(mid);
+    if (!message || message.accountId !== account.igUserId || message.igsid !== user.igsid)
+      throw new ControlError(404, `no message ${mid} in this conversation`);
+    return message;
+  };
+  /** Emits the webhook event of a user action on the account. */
+  const emit = (
+    account: AccountRecord,
+    field: string,
+    shape: EmulatorEvent['shape'],
+    payload: unknown,
+    now: number,
+  ): void =>
+    ctx.events.emit({ object: 'instagram', igUserId: account.igUserId, field, shape, payload, time: now });
   const target = (req: GraphRequest) => ({
     user: userOr404(req.params['igsid']!),
     account: accountOr404(str(req.args, 'igUserId', true)),
@@ -116,14 +133,7 @@ export function installMessagingControl(deps: MessagingDeps): void {
       ...(attachments === undefined ? {} : { attachments }),
       ...(replyToMid === undefined ? {} : { replyToMid }),
     });
-    ctx.events.emit({
-      object: 'instagram',
-      igUserId: account.igUserId,
-      field: 'messages',
-      shape: 'messaging',
-      payload,
-      time: now,
-    });
+    emit(account, 'messages', 'messaging', payload, now);
     return { status: 201, body: { mid, timestamp: now } };
   });
 
@@ -156,14 +166,7 @@ export function installMessagingControl(deps: MessagingDeps): void {
       mediaProductType,
       ...(parentId === undefined ? {} : { parentId }),
     });
-    ctx.events.emit({
-      object: 'instagram',
-      igUserId: account.igUserId,
-      field: 'comments',
-      shape: 'changes',
-      payload: value,
-      time: now,
-    });
+    emit(account, 'comments', 'changes', value, now);
     return { status: 201, body: { id, mediaId } };
   });
 
@@ -174,9 +177,7 @@ export function installMessagingControl(deps: MessagingDeps): void {
     if (action !== 'react' && action !== 'unreact')
       throw new ControlError(400, "action must be 'react' or 'unreact'");
     const reaction = str(req.args, 'reaction') ?? 'love';
-    const message = store.message(mid);
-    if (!message || message.accountId !== account.igUserId || message.igsid !== user.igsid)
-      throw new ControlError(404, `no message ${mid} in this conversation`);
+    const message = messageOr404(mid, user, account);
     message.reactions = message.reactions.filter((x) => x.by !== 'user');
     if (action === 'react') message.reactions.push({ by: 'user', reaction, at: now });
     const payload = reactionItem({
@@ -187,33 +188,17 @@ export function installMessagingControl(deps: MessagingDeps): void {
       action,
       reaction,
     });
-    ctx.events.emit({
-      object: 'instagram',
-      igUserId: account.igUserId,
-      field: 'message_reactions',
-      shape: 'messaging',
-      payload,
-      time: now,
-    });
+    emit(account, 'message_reactions', 'messaging', payload, now);
     return { body: { success: true } };
   });
 
   r.post('/__emulator/users/:igsid/reads', (req) => {
     const { user, account, now } = target(req);
     const mid = str(req.args, 'mid', true);
-    const message = store.message(mid);
-    if (!message || message.accountId !== account.igUserId || message.igsid !== user.igsid)
-      throw new ControlError(404, `no message ${mid} in this conversation`);
+    const message = messageOr404(mid, user, account);
     message.readAt ??= now;
     const payload = readItem({ from: user.igsid, to: account.igUserId, timestamp: now, mid });
-    ctx.events.emit({
-      object: 'instagram',
-      igUserId: account.igUserId,
-      field: 'messaging_seen',
-      shape: 'messaging',
-      payload,
-      time: now,
-    });
+    emit(account, 'messaging_seen', 'messaging', payload, now);
     return { body: { success: true } };
   });
 
@@ -222,14 +207,7 @@ export function installMessagingControl(deps: MessagingDeps): void {
     const mediaId = str(req.args, 'mediaId', true);
     const commentId = str(req.args, 'commentId');
     const payload = mentionValue({ mediaId, ...(commentId === undefined ? {} : { commentId }) });
-    ctx.events.emit({
-      object: 'instagram',
-      igUserId: account.igUserId,
-      field: 'mentions',
-      shape: 'changes',
-      payload,
-      time: now,
-    });
+    emit(account, 'mentions', 'changes', payload, now);
     return { body: { success: true } };
   });
 

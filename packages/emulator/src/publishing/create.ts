@@ -8,6 +8,7 @@ import type { EmulatorContext, GraphRequest, RouteResult } from '../core/types.j
 import { errorOutcome, mediaError } from './media-errors.js';
 import { checkImage, videoOutcome } from './media-rules.js';
 import { describeMediaUrl, type MediaProps } from './media-url.js';
+import { publishingCaller } from './publish.js';
 import { type Container, type ContainerKind, type Outcome, type PublishingStore, statusOf } from './store.js';
 
 const DAY = 24 * 3600_000;
@@ -79,9 +80,7 @@ export function createContainer(
   store: PublishingStore,
   req: GraphRequest,
 ): RouteResult {
-  const auth = ctx.requireAuth(req, { node: req.params['id']!, capability: 'content_publish' });
-  const account = auth.account!;
-  const now = ctx.clock.now();
+  const { account, now } = publishingCaller(ctx, req);
   const a = req.args;
 
   const rawType = str(a['media_type'])?.trim().toUpperCase() ?? '';

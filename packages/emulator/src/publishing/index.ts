@@ -7,7 +7,7 @@ import type { EmulatorContext, EmulatorModule } from '../core/types.js';
 import { createContainer } from './create.js';
 import { deleteMedia } from './delete.js';
 import { publishContainer, publishingLimit } from './publish.js';
-import { listMedia, readChildren, readContainer, readMedia } from './read.js';
+import { listMedia, readContainer, readMedia } from './read.js';
 import { uploadChunk, uploadStatus } from './rupload.js';
 import { type Media, PublishingStore } from './store.js';
 
@@ -50,7 +50,7 @@ export function publishingModule(): EmulatorModule {
       r.get('/:id', (req) => readMedia(ctx, store, media(req.params)!, req), {
         when: (p) => media(p) !== undefined,
       });
-      r.get('/:id/children', (req) => readChildren(ctx, store, media(req.params)!, req), {
+      r.get('/:id/children', (req) => readMedia(ctx, store, media(req.params)!, req, 'children'), {
         when: (p) => media(p) !== undefined,
       });
       r.delete('/:id', (req) => deleteMedia(ctx, store, media(req.params)!, req), {

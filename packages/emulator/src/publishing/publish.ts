@@ -4,6 +4,7 @@
  * Sources: https://developers.facebook.com/documentation/instagram-platform/instagram-graph-api/reference/ig-user/media_publish ;
  * https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/content_publishing_limit/
  */
+import type { AccountRecord } from '../core/accounts.js';
 import { invalidParameter } from '../core/errors.js';
 import { renderFields, requestedFields } from '../core/fields.js';
 import type { EmulatorContext, GraphRequest, RouteResult } from '../core/types.js';
@@ -15,15 +16,25 @@ const NOT_READY = {
   userMessage: 'The media is not ready for publishing, please wait for a moment',
 };
 
+/**
+ * Authenticates a content-publishing call on `/{ig-user-id}/…` (token of that account with the
+ * content_publish permissions) → the account and the emulated time of the call.
+ */
+export function publishingCaller(
+  ctx: EmulatorContext,
+  req: GraphRequest,
+): { account: AccountRecord; now: number } {
+  const auth = ctx.requireAuth(req, { node: req.params['id']!, capability: 'content_publish' });
+  return { account: auth.account!, now: ctx.clock.now() };
+}
+
 /** Handles `POST /{ig-user-id}/media_publish`. */
 export function publishContainer(
   ctx: EmulatorContext,
   store: PublishingStore,
   req: GraphRequest,
 ): RouteResult {
-  const auth = ctx.requireAuth(req, { node: req.params['id']!, capability: 'content_publish' });
-  const account = auth.account!;
-  const now = ctx.clock.now();
+  const { account, now } = publishingCaller(ctx, req);
   const creationId = req.args['creation_id'];
   if (typeof creationId !== 'string' && typeof creationId !== 'number')
     throw invalidParameter('The parameter creation_id is required');
@@ -135,9 +146,7 @@ export function publishingLimit(
   store: PublishingStore,
   req: GraphRequest,
 ): RouteResult {
-  const auth = ctx.requireAuth(req, { node: req.params['id']!, capability: 'content_publish' });
-  const account = auth.account!;
-  const now = ctx.clock.now();
+  const { account, now } = publishingCaller(ctx, req);
   const { publishingLimit: total, publishingWindowMs } = account.settings;
   let window = store.window(store.publishes, account.igUserId, now, publishingWindowMs);
   const since = Number(req.args['since']);

@@ -88,26 +88,18 @@ function renderChildren(
   });
 }
 
-/** `GET /{media-id}`. */
+/** `GET /{media-id}` (`part: 'node'`) and `GET /{media-id}/children` (`part: 'children'`). */
 export function readMedia(
   ctx: EmulatorContext,
   store: PublishingStore,
   m: Media,
   req: GraphRequest,
+  part: 'node' | 'children' = 'node',
 ): RouteResult {
   ctx.requireAuth(req, { node: m.igUserId, capability: 'basic' });
-  return { body: renderFields('IGMedia', requestedFields(req.args, ['id']), mediaResolvers(ctx, store, m)) };
-}
-
-/** `GET /{media-id}/children`. */
-export function readChildren(
-  ctx: EmulatorContext,
-  store: PublishingStore,
-  m: Media,
-  req: GraphRequest,
-): RouteResult {
-  ctx.requireAuth(req, { node: m.igUserId, capability: 'basic' });
-  return { body: { data: renderChildren(ctx, store, m, requestedFields(req.args, ['id'])) } };
+  const fields = requestedFields(req.args, ['id']);
+  if (part === 'children') return { body: { data: renderChildren(ctx, store, m, fields) } };
+  return { body: renderFields('IGMedia', fields, mediaResolvers(ctx, store, m)) };
 }
 
 /** `GET /{ig-user-id}/media` and `/stories` with cursor paging (`limit`, `after`, `before`, `since`, `until`). */

@@ -1,13 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { err, type Harness, harness } from '../helpers/http.js';
+import { describe, expect, it } from 'vitest';
+import { err, useHarness } from '../helpers/http.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.emu.close());
-beforeEach(() => h.control('POST', '/reset'));
+const h = useHarness();
 
 describe('token transport', () => {
   it('accepts Bearer, OAuth, access_token query and form/JSON body, with or without a version prefix', async () => {

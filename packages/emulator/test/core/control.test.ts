@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Acct, err, type Harness, harness } from '../helpers/http.js';
+import { describe, expect, it } from 'vitest';
+import { type Acct, err, harness, useHarness } from '../helpers/http.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness({ seed: 5 });
-});
-afterAll(() => h.emu.close());
-beforeEach(() => h.control('POST', '/reset'));
+const h = useHarness({ seed: 5 });
 
 describe('POST /__emulator/accounts', () => {
   it('creates a facebook-login account with a fresh app, every permission and Human Agent by default', async () => {

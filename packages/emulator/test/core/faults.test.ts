@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { err, type Harness, harness } from '../helpers/http.js';
+import { describe, expect, it } from 'vitest';
+import { err, useHarness } from '../helpers/http.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.emu.close());
-beforeEach(() => h.control('POST', '/reset'));
+const h = useHarness();
 
 const IMG = { image_url: 'https://cdn.example.com/a.jpg' };
 

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageMeter } from '../../src/core/usage.js';
-import { err, type Harness, harness } from '../helpers/http.js';
+import { err, useHarness } from '../helpers/http.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.emu.close());
-beforeEach(() => h.control('POST', '/reset'));
+const h = useHarness();
 
 function usage(r: { headers: Headers }, igUserId: string) {
   return {

@@ -2,6 +2,8 @@
  * Test helpers: a running emulator and a tiny `fetch` wrapper (tests use nothing but fetch to talk
  * to the emulator; the typed `control` object is only used where a test is about it).
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { CreatedAccount } from '../../src/index.js';
 import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '../../src/index.js';
 
 /** A JSON response. */
@@ -24,23 +26,23 @@ export interface ErrBody {
 }
 
 /** A created account as returned by the control plane. */
-export interface Acct {
-  igUserId: string;
-  pageId: string;
-  appId: string;
-  appSecret: string;
-  accessToken: string;
-  pageAccessToken: string;
-  verifyToken: string;
-  username: string;
-  loginType: string;
-}
+export type Acct = CreatedAccount;
 
-/** Test harness bound to one emulator. */
+/** Test harness bound to one emulator (attached at once, or later by `useHarness`). */
 export class Harness {
-  readonly emu: RunningEmulator;
-  constructor(emu: RunningEmulator) {
-    this.emu = emu;
+  #emu: RunningEmulator | undefined;
+  constructor(emu?: RunningEmulator) {
+    this.#emu = emu;
+  }
+
+  get emu(): RunningEmulator {
+    if (this.#emu === undefined) throw new Error('emulator not started yet (use inside tests)');
+    return this.#emu;
+  }
+
+  /** Binds the harness to a running emulator. */
+  attach(emu: RunningEmulator): void {
+    this.#emu = emu;
   }
 
   get url(): string {
@@ -134,6 +136,22 @@ export class Harness {
     if (r.status !== 200) throw new Error(`publish failed ${JSON.stringify(r.body)}`);
     return String(r.body['id']);
   }
+}
+
+/**
+ * One emulator for a test file: started before all tests, closed after them, reset before each
+ * test (and its clock frozen with `freeze: true`). Returns the harness at once; use it in tests.
+ */
+export function useHarness(options: StartEmulatorOptions & { freeze?: boolean } = {}): Harness {
+  const { freeze, ...start } = options;
+  const h = new Harness();
+  beforeAll(async () => h.attach(await startEmulator({ seed: 1, ...start })));
+  afterAll(() => h.emu.close());
+  beforeEach(async () => {
+    await h.control('POST', '/reset');
+    if (freeze === true) await h.control('POST', '/clock', { freeze: true });
+  });
+  return h;
 }
 
 /** Starts an emulator for a test file. */

@@ -1,4 +1,4 @@
-import { type RunningEmulator, startEmulator } from '../../src/index.js';
+import { type CreatedAccount, type RunningEmulator, startEmulator } from '../../src/index.js';
 
 /** JSON answer of a request. */
 export interface Answer<T = Record<string, unknown>> {
@@ -61,15 +61,7 @@ export async function harness() {
 
   /** An account plus a user who just DMed it (window open). */
   async function conversation(input: { loginType?: 'facebook' | 'instagram'; humanAgent?: boolean } = {}) {
-    const account = await ctl<{
-      igUserId: string;
-      pageId: string;
-      appId: string;
-      appSecret: string;
-      accessToken: string;
-      pageAccessToken: string;
-      verifyToken: string;
-    }>('POST', '/accounts', {
+    const account = await ctl<CreatedAccount>('POST', '/accounts', {
       loginType: input.loginType ?? 'instagram',
       ...(input.humanAgent === undefined ? {} : { humanAgent: input.humanAgent }),
     });

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { err, type Harness, harness } from '../helpers/http.js';
+import { describe, expect, it } from 'vitest';
+import { err, useHarness } from '../helpers/http.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.emu.close());
-beforeEach(async () => {
-  await h.control('POST', '/reset');
-  await h.control('POST', '/clock', { freeze: true });
-});
+const h = useHarness({ freeze: true });
 
 describe('Instagram Login tokens', () => {
   it('refresh_access_token needs a token ≥ 24 h old and returns a fresh 60-day token', async () => {

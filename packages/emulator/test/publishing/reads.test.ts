@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Acct, err, type Harness, harness } from '../helpers/http.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Acct, err, useHarness } from '../helpers/http.js';
 
-let h: Harness;
+const h = useHarness({ freeze: true });
 let a: Acct;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.emu.close());
 beforeEach(async () => {
-  await h.control('POST', '/reset');
-  await h.control('POST', '/clock', { freeze: true });
   a = await h.account({ username: 'brand' });
 });
 
