@@ -210,9 +210,35 @@ describe('InstagramConnector against the emulator', () => {
     expect(insights.impressions).toBe(insights.views);
   });
 
-  it('deletePost is answered per Meta’s doc (FB Login host); the emulator’s answer is mapped, never thrown', async () => {
-    const r = await emulatorConnector(emu, account).deletePost('1789');
-    expect(typeof r.success).toBe('boolean');
-    if (!r.success) expect(r.error?.code).toBeDefined();
+  it('deletePost: DELETE /{v}/{media-id} removes the post (FB Login); a carousel child cannot be deleted alone', async () => {
+    const c = emulatorConnector(emu, account);
+    const r = await c.publishFeedPost({ caption: 'to delete', mediaUrls: [IMG] });
+    expect(await c.deletePost(r.platformPostId!)).toEqual({ success: true, deletedId: r.platformPostId });
+    expect((await publishedMedia(emu, account.igUserId)).some((m) => m.id === r.platformPostId)).toBe(false);
+    const album = await c.publishCarousel({ mediaUrls: [IMG, 'https://cdn.example.com/b.jpg'] });
+    const child = (album.metadata?.['childIds'] as string[])[0]!;
+    const state = (await emu.control.state()).media as Array<{ id: string; containerId: string }>;
+    const childMedia = state.find((m) => m.containerId === child)!;
+    expect(await c.deletePost(childMedia.id)).toMatchObject({
+      success: false,
+      error: { code: 'API_ERROR', retryable: false, details: { graphCode: 100, graphSubcode: 33 } },
+    });
+  });
+
+  it('deletePost without instagram_manage_contents: API_ERROR with the permission code, nothing deleted', async () => {
+    const limited = await emu.control.createAccount({
+      username: 'noperm',
+      permissions: ['instagram_basic', 'instagram_content_publish', 'pages_read_engagement'],
+    });
+    const acct = { igUserId: limited.igUserId, accessToken: limited.accessToken };
+    const c = emulatorConnector(emu, acct);
+    const r = await c.publishFeedPost({ mediaUrls: [IMG] });
+    expect(r.success).toBe(true);
+    expect((await c.deletePost(r.platformPostId!)).error).toMatchObject({
+      code: 'API_ERROR',
+      retryable: false,
+      details: { graphCode: 200, status: 403 },
+    });
+    expect((await publishedMedia(emu, acct.igUserId)).map((m) => m.id)).toEqual([r.platformPostId]);
   });
 });

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ADAPTIVE_POLLING, nextPollDelay, plannedReadTimes } from '../../src/publishing/poll-schedule.js';
+import {
+  ADAPTIVE_POLLING,
+  nextPollDelay,
+  PUBLISHER_MAX_GAP_MS,
+  plannedReadTimes,
+} from '../../src/publishing/poll-schedule.js';
 
 /** The first planned read at or after `t`. */
 function firstReadAtOrAfter(times: number[], t: number): number | undefined {
@@ -92,6 +97,52 @@ describe('adaptive polling', () => {
         for (let i = 1; i < t.length; i++) expect(t[i]!).toBeGreaterThan(t[i - 1]!);
         expect(t.at(-1)!).toBeLessThanOrEqual(maxWaitTime);
       }),
+    );
+  });
+});
+
+describe('adaptive polling without a cap (the Publisher default)', () => {
+  const HOUR = 3_600_000;
+  const uncapped = { maxWaitTime: 2 * HOUR, maxGapMs: PUBLISHER_MAX_GAP_MS };
+  /** Reads at 0, 250, …, 1250 ms (6), then ×1.2 per read: the read that sees T is within 1 + log₁.₂(T/1250). */
+  const logBound = (T: number) => 6 + Math.ceil(Math.log(Math.max(1, T / 1250)) / Math.log(1.2)) + 1;
+
+  it('property: reads up to T are O(log T) — at most 7 + log₁.₂(T / 1.25 s) — for T up to 2 h', () => {
+    const times = plannedReadTimes(uncapped);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 * HOUR }), (T) => {
+        expect(times.filter((x) => x <= T).length).toBeLessThanOrEqual(logBound(T));
+      }),
+    );
+  });
+
+  it('property: the same latency bound as the capped schedule, max(1.2·T, T + 250 ms)', () => {
+    const times = plannedReadTimes(uncapped);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 * HOUR }), (T) => {
+        expect(firstReadAtOrAfter(times, T)!).toBeLessThanOrEqual(Math.max(1.2 * T, T + 250) + 1);
+      }),
+    );
+  });
+
+  it('at 60 s and 1 h it reads far less than the 5 s-capped contract schedule', () => {
+    const capped = plannedReadTimes({ maxWaitTime: 2 * HOUR });
+    const free = plannedReadTimes(uncapped);
+    const upTo = (t: number[], T: number) => t.filter((x) => x <= T).length;
+    expect(upTo(free, 60_000)).toBeLessThanOrEqual(27);
+    expect(upTo(capped, 60_000)).toBeGreaterThanOrEqual(29);
+    expect(upTo(free, 300_000)).toBeLessThanOrEqual(36);
+    expect(upTo(capped, 300_000)).toBeGreaterThanOrEqual(77);
+    expect(upTo(free, HOUR)).toBeLessThanOrEqual(49);
+    expect(upTo(capped, HOUR)).toBeGreaterThanOrEqual(737);
+  });
+
+  it('maxGapMs caps the gap (never below the 250 ms first gap) and defaults to the contract’s 5 s', () => {
+    const gaps = (t: number[]) => t.slice(1).map((x, i) => x - t[i]!);
+    expect(Math.max(...gaps(plannedReadTimes({ maxWaitTime: 120_000, maxGapMs: 2000 })))).toBe(2000);
+    expect(Math.max(...gaps(plannedReadTimes({ maxWaitTime: 5000, maxGapMs: 10 })))).toBe(250);
+    expect(plannedReadTimes({ maxWaitTime: 120_000, maxGapMs: 5000 })).toEqual(
+      plannedReadTimes({ maxWaitTime: 120_000 }),
     );
   });
 });

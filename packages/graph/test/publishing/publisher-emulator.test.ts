@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/src/index.js';
 import { startEmulator } from '../../../emulator/src/index.js';
 import { InMemoryCheckpointStore, type PublishStage } from '../../src/publishing/checkpoints.js';
+import { InstagramConnector } from '../../src/publishing/connector.js';
 import type { PublishRequest } from '../../src/publishing/publish-plan.js';
 import { Publisher, type PublisherConfig } from '../../src/publishing/publisher.js';
 import { CrashingStore } from './helpers/crashing-store.js';
@@ -113,6 +114,47 @@ describe('Publisher: ambiguous media_publish', () => {
       error: { code: 'API_ERROR', details: { graphCode: 100, idempotencyKey: 'k400' } },
     });
     expect(await publishedMedia(emu, account.igUserId)).toHaveLength(0);
+  });
+});
+
+describe('Publisher: polling (virtual time: sleeps advance the emulator clock)', () => {
+  it('a reel processed for 5 min: O(log T) status reads (≤ 38) within 1.25·T + 200 ms; the connector’s 5 s cap needs ≥ 70', async () => {
+    const T = 300_000;
+    const slow: PublishRequest = {
+      kind: 'reel',
+      content: { caption: 'slow', mediaUrls: [`https://cdn.example.com/slow.mp4?processMs=${T}`] },
+    };
+    const start = time.now;
+    const r = await publisher().publish(slow, {
+      idempotencyKey: 'slow',
+      checkpoints: new InMemoryCheckpointStore(),
+      maxWaitTime: 600_000,
+    });
+    expect(r.success).toBe(true);
+    expect(r.metadata?.['statusReads']).toBeLessThanOrEqual(38);
+    expect(time.now - start).toBeLessThanOrEqual(1.25 * T + 200);
+    const c = new InstagramConnector(emulatorConfig(emu, account, time));
+    const viaConnector = await c.publishReel(slow.content, { maxWaitTime: 600_000 });
+    expect(viaConnector.success).toBe(true);
+    expect(viaConnector.metadata?.['statusReads']).toBeGreaterThanOrEqual(70);
+  });
+
+  it('maxPollGapMs brings the cap back, and pollInterval keeps its fixed meaning', async () => {
+    const reel60: PublishRequest = {
+      kind: 'reel',
+      content: { mediaUrls: ['https://cdn.example.com/r.mp4?processMs=60000'] },
+    };
+    const capped = await publisher({ maxPollGapMs: 5000 }).publish(reel60, {
+      idempotencyKey: 'cap',
+      checkpoints: new InMemoryCheckpointStore(),
+    });
+    expect(capped.metadata?.['statusReads']).toBeGreaterThanOrEqual(29);
+    const fixed = await publisher().publish(reel60, {
+      idempotencyKey: 'fixed',
+      checkpoints: new InMemoryCheckpointStore(),
+      pollInterval: 20_000,
+    });
+    expect(fixed.metadata?.['statusReads']).toBe(4); // reads at 0, 20, 40 and 60 s
   });
 });
 
