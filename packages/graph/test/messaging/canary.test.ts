@@ -1,18 +1,23 @@
 /**
- * Canary: every path of the service contract and of MessagingClient runs with a known token and known
- * message texts; none of them may appear in any audit/security event, error (message, stack, String,
- * JSON, inspect), result, or line written to stdout/stderr/console.
+ * Canary: every path of the service contract, of MessagingClient and of the webhook helpers' error paths
+ * runs with a known token and known message texts; none of them may appear in any audit/security event,
+ * error (message, stack, String, JSON, inspect), result, or line written to stdout/stderr/console.
  */
 import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  checkSignature,
   createInstagramService,
   type MessagingAuditSink,
   MessagingClient,
+  parseWebhook,
   SendLimiter,
   sendInstagramMessage,
-} from '../../src/messaging/index.js';
+  signWebhookBody,
+  verifySignature,
+  verifySubscription,
+} from '../../src/index.js';
 import { recordingAudit, recordingSleep } from './helpers.js';
 
 const TOKEN = 'EAACANARYTOKEN9x8y7zQ';
@@ -60,6 +65,15 @@ function observe(outcome: unknown): void {
     );
   } else {
     record(JSON.stringify(outcome), inspect(outcome, { depth: 10 }));
+  }
+}
+
+/** Observes what a synchronous call throws (or returns). */
+function observeCall(fn: () => unknown): void {
+  try {
+    observe(fn());
+  } catch (e) {
+    observe(e);
   }
 }
 
@@ -155,16 +169,8 @@ describe('canary: no token or message text anywhere', () => {
       );
       observe(await svc.sendInstagramMessage('', text, 'c').catch((e: unknown) => e));
       observe(audit.audits);
-      try {
-        createInstagramService({ accessToken: '', apiVersion: TOKEN });
-      } catch (e) {
-        observe(e);
-      }
-      try {
-        createInstagramService({ accessToken: TOKEN, apiVersion: TOKEN });
-      } catch (e) {
-        observe(e);
-      }
+      observeCall(() => createInstagramService({ accessToken: '', apiVersion: TOKEN }));
+      observeCall(() => createInstagramService({ accessToken: TOKEN, apiVersion: TOKEN }));
       vi.stubEnv('INSTAGRAM_ACCESS_TOKEN', '');
       observe(await sendInstagramMessage('42', text, 'c').catch((e: unknown) => e));
       vi.stubEnv('INSTAGRAM_ACCESS_TOKEN', TOKEN);
@@ -191,19 +197,27 @@ describe('canary: no token or message text anywhere', () => {
           timeoutMs: 20,
           ...extra,
         });
-      const sends: ((c: MessagingClient) => Promise<unknown>)[] = [
-        (c) => c.sendText('U1', text, open),
-        (c) => c.sendQuickReplies('U1', text, [{ title: 'ok', payload: 'p' }], open),
-        (c) => c.privateReply('C1', text, { comment: { createdAt: NOW } }),
-        (c) =>
-          c.sendText('U1', text, {
-            conversation: { lastUserMessageAt: NOW - 3 * 86_400_000 },
-            humanAgent: true,
-          }),
+      // [send, whether its request carries the text]: Meta can only echo back what it was sent, so the mocked
+      // answers to sends without text echo the token (and a placeholder) instead of the canary text.
+      const sends: [(c: MessagingClient) => Promise<unknown>, boolean][] = [
+        [(c) => c.sendText('U1', text, open), true],
+        [(c) => c.sendQuickReplies('U1', text, [{ title: 'ok', payload: 'p' }], open), true],
+        [(c) => c.privateReply('C1', text, { comment: { createdAt: NOW } }), true],
+        [
+          (c) =>
+            c.sendText('U1', text, {
+              conversation: { lastUserMessageAt: NOW - 3 * 86_400_000 },
+              humanAgent: true,
+            }),
+          true,
+        ],
+        [(c) => c.sendAttachment('U1', { type: 'image', url: 'https://cdn.example/a.jpg' }, open), false],
+        [(c) => c.react('U1', 'mid.1', open), false],
+        [(c) => c.senderAction('U1', 'typing_on', open), false],
       ];
       for (const [, status, body] of SERVICE_SCENARIOS) {
-        for (const send of sends) {
-          intercept(IG, PATH, status, body, text, 4);
+        for (const [send, carriesText] of sends) {
+          intercept(IG, PATH, status, body, carriesText ? text : 'placeholder', 4);
           observe(await send(make()).catch((e: unknown) => e));
           nock.cleanAll();
         }
@@ -226,31 +240,79 @@ describe('canary: no token or message text anywhere', () => {
       intercept(IG, PATH, 200, () => ({ recipient_id: 'U1', message_id: 'm' }), text, 1);
       observe(await limited.sendText('U1', text, open).catch((e: unknown) => e));
       observe(await limited.sendText('U1', text, open).catch((e: unknown) => e));
-      try {
-        new MessagingClient({ accessToken: TOKEN, login: 'facebook' });
-      } catch (e) {
-        observe(e);
-      }
-      try {
-        new MessagingClient({
-          accessToken: TOKEN,
-          login: 'instagram',
-          baseUrl: `https://x.example/?t=${TOKEN}`,
-        });
-      } catch (e) {
-        observe(e);
-      }
-      try {
-        new MessagingClient({
-          accessToken: TOKEN,
-          login: 'instagram',
-          baseUrl: `not a url ${TOKEN} ${text}`,
-        });
-      } catch (e) {
-        observe(e);
-      }
+      observeCall(() => new MessagingClient({ accessToken: TOKEN, login: 'facebook' }));
+      observeCall(
+        () =>
+          new MessagingClient({
+            accessToken: TOKEN,
+            login: 'instagram',
+            baseUrl: `https://x.example/?t=${TOKEN}`,
+          }),
+      );
+      observeCall(
+        () =>
+          new MessagingClient({
+            accessToken: TOKEN,
+            login: 'instagram',
+            baseUrl: `not a url ${TOKEN} ${text}`,
+          }),
+      );
+      // A retry wait cut short by a sleep that rejects with the secrets in its reason.
+      intercept(IG, PATH, 500, (t) => echoing(2, t), text, 1);
+      const interrupted = make({ sleep: () => Promise.reject(new Error(`${TOKEN} ${text}`)) });
+      observe(await interrupted.sendText('U1', text, open).catch((e: unknown) => e));
       observe(c);
       nock.cleanAll();
+      assertClean();
+    });
+
+    it(`service unexpected failures and interrupted waits, text "${text.slice(0, 8)}…"`, async () => {
+      const audit = recordingAudit();
+      const broken = createInstagramService({
+        accessToken: TOKEN,
+        audit,
+        sleep: recordingSleep(),
+        now: () => {
+          throw new Error(`clock ${TOKEN} ${text}`);
+        },
+      });
+      intercept(GRAPH, PATH, 200, () => ({ recipient_id: '42', message_id: 'm' }), text, 1);
+      observe(await broken.sendInstagramMessage('42', text, 'c').catch((e: unknown) => e));
+      nock.cleanAll();
+      intercept(GRAPH, PATH, 429, (t) => echoing(4, t), text, 1);
+      const interrupted = createInstagramService({
+        accessToken: TOKEN,
+        audit,
+        sleep: () => Promise.reject(new Error(`${TOKEN} ${text}`)),
+      });
+      observe(await interrupted.sendInstagramMessage('42', text, 'c').catch((e: unknown) => e));
+      observe(audit.audits);
+      observe(audit.security);
+      expect(audit.audits.map((e) => e.metadata.error_code)).toEqual(['UNEXPECTED_ERROR', 'RATE_LIMITED']);
+      nock.cleanAll();
+      assertClean();
+    });
+
+    it(`webhook errors and verification results, text "${text.slice(0, 8)}…"`, () => {
+      const bodies: unknown[] = [
+        `{"entry": [${JSON.stringify(text)}, "${TOKEN}"`,
+        Buffer.from(`not json ${text} ${TOKEN}`),
+        { object: 'instagram', entries: [{ text, token: TOKEN }] },
+        JSON.stringify({ object: text, entry: TOKEN }),
+        null,
+      ];
+      for (const body of bodies) observeCall(() => parseWebhook(body));
+      const signed = JSON.stringify({ entry: [{ messaging: [{ message: { mid: 'm', text } }] }] });
+      observeCall(() => checkSignature(signed, `sha256=${'0'.repeat(64)}`, TOKEN));
+      observeCall(() => checkSignature(signed, `sha256=${TOKEN}`, TOKEN));
+      observeCall(() => checkSignature(signed, TOKEN, 'app-secret-0001'));
+      observeCall(() => verifySignature(text, signWebhookBody(text, TOKEN), 'wrong-secret-000'));
+      observeCall(() =>
+        verifySubscription(`hub.mode=subscribe&hub.verify_token=${TOKEN}&hub.challenge=1`, 'expected-0001'),
+      );
+      observeCall(() =>
+        verifySubscription({ 'hub.mode': text, 'hub.verify_token': TOKEN, 'hub.challenge': '1' }, TOKEN),
+      );
       assertClean();
     });
   }

@@ -4,12 +4,14 @@ import { GraphClient } from '../../src/core/index.js';
 import {
   BadRequestError,
   ConfigurationError,
+  getSharedSendLimiter,
   hashMessageText,
   type InstagramMessage,
   MessagingClient,
   type MessagingClientOptions,
   MessagingPolicyError,
   SendLimiter,
+  SendQueueFullError,
   type UnknownOutcomeResult,
 } from '../../src/messaging/index.js';
 import { graphError, recordingSleep } from './helpers.js';
@@ -39,7 +41,7 @@ function client(extra: Partial<MessagingClientOptions> = {}) {
 
 const noCall: typeof fetch = () => Promise.reject(new Error('Meta must not be called'));
 
-describe('Send API bodies (Instagram Login: graph.instagram.com /me/messages)', () => {
+describe('Send API bodies on both hosts (graph.instagram.com /me/messages, graph.facebook.com /{pageId}/messages)', () => {
   const cases: [string, (c: MessagingClient) => Promise<unknown>, unknown][] = [
     ['text', (c) => c.sendText('U1', 'hello', OPEN), { recipient: { id: 'U1' }, message: { text: 'hello' } }],
     [
@@ -189,21 +191,27 @@ describe('Send API bodies (Instagram Login: graph.instagram.com /me/messages)', 
       { recipient: { comment_id: 'C77' }, message: { text: 'Thanks for your comment' } },
     ],
   ];
-  for (const [label, send, body] of cases) {
-    it(label, async () => {
-      let path = '';
-      const scope = nock(IG)
-        .post('/v26.0/me/messages', body as nock.RequestBodyMatcher)
-        .matchHeader('authorization', `Bearer ${TOKEN}`)
-        .reply(function () {
-          path = this.req.path;
-          return [200, OK];
-        });
-      const { c } = client();
-      await expect(send(c)).resolves.toMatchObject({ outcome: 'sent', attempts: 1 });
-      expect(scope.isDone()).toBe(true);
-      expect(path).not.toContain(TOKEN);
-    });
+  const hosts = [
+    ['Instagram Login', IG, '/v26.0/me/messages', {}],
+    ['Facebook Login', FB, '/v26.0/PAGE1/messages', { login: 'facebook', pageId: 'PAGE1' }],
+  ] as const;
+  for (const [hostLabel, host, hostPath, extra] of hosts) {
+    for (const [label, send, body] of cases) {
+      it(`${hostLabel}: ${label}`, async () => {
+        let path = '';
+        const scope = nock(host)
+          .post(hostPath, body as nock.RequestBodyMatcher)
+          .matchHeader('authorization', `Bearer ${TOKEN}`)
+          .reply(function () {
+            path = this.req.path;
+            return [200, OK];
+          });
+        const { c } = client(extra);
+        await expect(send(c)).resolves.toMatchObject({ outcome: 'sent', attempts: 1 });
+        expect(scope.isDone()).toBe(true);
+        expect(path).not.toContain(TOKEN);
+      });
+    }
   }
 
   it('returns the message id, recipient, dedupe key and send time', async () => {
@@ -406,6 +414,25 @@ describe('input checks before any call', () => {
       expect(err).toMatchObject({ code });
     });
   }
+
+  it('input errors carry the call’s correlation id', async () => {
+    const { c } = client({ fetch: noCall });
+    await expect(
+      c.sendText('U1', 'x'.repeat(1001), { ...OPEN, correlationId: 'corr-in' }),
+    ).rejects.toMatchObject({
+      name: 'BadRequestError',
+      code: 'MESSAGE_TOO_LONG',
+      correlationId: 'corr-in',
+      details: { messageBytes: 1001, maxBytes: 1000 },
+    });
+    await expect(
+      c.privateReply('', 'hi', { comment: { createdAt: NOW }, correlationId: 'corr-pr' }),
+    ).rejects.toMatchObject({ code: 'INVALID_RECIPIENT', correlationId: 'corr-pr' });
+    await expect(c.sendText('U1', 'hi', { correlationId: 'corr-cs' } as never)).rejects.toMatchObject({
+      code: 'MISSING_CONVERSATION_STATE',
+      correlationId: 'corr-cs',
+    });
+  });
 });
 
 describe('retries and duplicate risk', () => {
@@ -544,6 +571,56 @@ describe('limiter integration', () => {
       'IG1:text',
       'IG1:text',
     ]);
+  });
+});
+
+describe('limiter refusals and interrupted waits', () => {
+  it('a full limiter refuses with SendQueueFullError (correlation id set) and Meta is not called', async () => {
+    let calls = 0;
+    const fetch: typeof globalThis.fetch = async () => {
+      calls++;
+      return new Response(JSON.stringify(OK), { status: 200 });
+    };
+    const limiter = new SendLimiter({ rates: { text: { limit: 1, intervalMs: 60_000 } }, maxWaitMs: 1000 });
+    const { c } = client({ limiter, fetch, igUserId: 'IGQ' });
+    await expect(c.sendText('U1', 'first', OPEN)).resolves.toMatchObject({ outcome: 'sent' });
+    const err = await c
+      .sendText('U1', 'second', { ...OPEN, correlationId: 'corr-q' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SendQueueFullError);
+    expect(err).toMatchObject({ statusCode: 429, code: 'SEND_WAIT_TOO_LONG', correlationId: 'corr-q' });
+    expect((err as SendQueueFullError).retryAfterMs).toBeGreaterThan(1000);
+    expect(calls).toBe(1);
+  });
+
+  it('clients without an explicit limiter share the process-wide one (same account → one queue)', async () => {
+    const shared = getSharedSendLimiter();
+    const a = new MessagingClient({ accessToken: TOKEN, login: 'instagram', igUserId: 'IG-SHARED' });
+    const b = new MessagingClient({
+      accessToken: 'other-token-0002',
+      login: 'instagram',
+      igUserId: 'IG-SHARED',
+    });
+    nock(IG).post('/v26.0/me/messages').times(6).reply(200, OK);
+    const open = { conversation: { lastUserMessageAt: Date.now() } };
+    const sends = [a, b, a, b, a, b].map((c, i) => c.sendText('U1', `m${i}`, open));
+    // Text sends are spaced 10.5 ms apart: one went at once, five wait in the one shared queue.
+    expect(shared.queued('IG-SHARED', 'text')).toBe(5);
+    await expect(Promise.all(sends)).resolves.toHaveLength(6);
+    expect(shared.queued('IG-SHARED', 'text')).toBe(0);
+  });
+
+  it('a sleep that rejects ends the retries with the failure being waited out', async () => {
+    const scope = nock(IG).post('/v26.0/me/messages').reply(500, graphError(2));
+    const later = nock(IG).post('/v26.0/me/messages').reply(200, OK);
+    const { c } = client({ sleep: () => Promise.reject(new Error('stop')) });
+    await expect(c.sendText('U1', 'hi', { ...OPEN, correlationId: 'corr-z' })).rejects.toMatchObject({
+      name: 'InternalServerError',
+      code: 'META_SERVER_ERROR',
+      correlationId: 'corr-z',
+    });
+    expect(scope.isDone()).toBe(true);
+    expect(later.isDone()).toBe(false);
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * Integration: a burst of 1,000 sends through two MessagingClients sharing one SendLimiter completes with
  * zero rate-limit answers from the emulator (`maxAttempts: 1`, so a single 613 would fail the send), and
- * the emulator's ground truth holds all 1,000. The account runs at 250 text sends/s on both sides to keep
- * the test short; the achieved-rate target (≥ 90% of Meta's 100/s) is measured in bench/messaging-rate.ts.
+ * the emulator's ground truth (`control.state().messages`) holds all 1,000. A control burst without the
+ * limiter shows the emulator does enforce the rate. The account runs at 250 text sends/s on both sides to
+ * keep the test short (no timing assertions here); the achieved-rate target (≥ 90% of Meta's 100/s, zero
+ * 613) is measured and enforced by bench/messaging-rate.ts, which exits non-zero when it is missed.
  */
 import { type RunningEmulator, startEmulator } from '@igkit/emulator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -51,14 +53,46 @@ it(`1,000 concurrent sends: zero 613 from the emulator, all delivered (${RATE}/s
   }
   const settled = await Promise.allSettled(results);
   const failures = settled.filter((s) => s.status === 'rejected');
+  expect(failures.filter((f) => graphCode(f.reason) === 613)).toHaveLength(0);
   expect(failures.map((f) => (f as PromiseRejectedResult).reason)).toEqual([]);
   const sent = settled.map((s) => (s as PromiseFulfilledResult<SendResult>).value);
   expect(sent.every((r) => r.outcome === 'sent' && r.attempts === 1)).toBe(true);
 
-  const state = await emu.control.state();
-  const outbound = (state.messages as { accountId: string; direction: string; text?: string }[]).filter(
-    (m) => m.accountId === account.igUserId && m.direction === 'outbound',
+  // Ground truth: the emulator stored every one of the 1,000 messages, each once.
+  const truth = await outbound(account.igUserId);
+  expect(truth).toHaveLength(SENDS);
+  expect(new Set(truth.map((m) => m.text)).size).toBe(SENDS);
+  expect(new Set(truth.map((m) => m.mid))).toEqual(
+    new Set(sent.map((r) => (r as { messageId: string }).messageId)),
   );
-  expect(outbound).toHaveLength(SENDS);
-  expect(new Set(outbound.map((m) => m.text)).size).toBe(SENDS);
+
+  // The zero above is meaningful: the same account refuses a burst sent without the limiter (613).
+  const unlimited = new MessagingClient({
+    login: 'instagram',
+    accessToken: account.accessToken,
+    igUserId: account.igUserId,
+    baseUrl: emu.url,
+    limiter: false,
+    maxAttempts: 1,
+  });
+  const user = users[0] as { igsid: string; at: number };
+  const burst = await Promise.allSettled(
+    Array.from({ length: 2 * RATE }, (_, i) =>
+      unlimited.sendText(user.igsid, `burst ${i}`, { conversation: { lastUserMessageAt: user.at } }),
+    ),
+  );
+  const refused = burst.filter((s) => s.status === 'rejected' && graphCode(s.reason) === 613);
+  expect(refused.length).toBeGreaterThan(0);
+  expect(refused.length + (await outbound(account.igUserId)).length - SENDS).toBe(2 * RATE);
 });
+
+function graphCode(reason: unknown): number | undefined {
+  return (reason as { details?: { graphCode?: number } }).details?.graphCode;
+}
+
+async function outbound(accountId: string): Promise<{ mid: string; text?: string }[]> {
+  const state = await emu.control.state();
+  return (state.messages as { mid: string; accountId: string; direction: string; text?: string }[]).filter(
+    (m) => m.accountId === accountId && m.direction === 'outbound',
+  );
+}

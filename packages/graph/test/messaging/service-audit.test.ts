@@ -76,6 +76,81 @@ describe('audit events', () => {
     ]);
   });
 
+  // metadata.status is the status the call resolved with: 200 on success, else the error's statusCode (not
+  // Meta's HTTP status: a 613 at HTTP 400 is 429, a 503 from Meta is 500, a network failure is 503).
+  const outcomes: [string, (scope: nock.Interceptor) => nock.Scope, number, string | undefined, number][] = [
+    ['success', (i) => i.reply(200, { recipient_id: '42', message_id: 'm' }), 200, undefined, 1],
+    ['613 at HTTP 400', (i) => i.times(4).reply(400, graphError(613)), 429, 'RATE_LIMITED', 4],
+    ['HTTP 503', (i) => i.times(4).reply(503, {}), 500, 'META_SERVER_ERROR', 4],
+    ['code 190', (i) => i.reply(400, graphError(190)), 401, 'TOKEN_INVALID', 1],
+    ['HTTP 403', (i) => i.reply(403, graphError(200)), 403, 'PERMISSION_DENIED', 1],
+    ['HTTP 404', (i) => i.reply(404, {}), 404, 'RECIPIENT_NOT_FOUND', 1],
+    ['window closed', (i) => i.reply(400, graphError(10, 2534022)), 400, 'MESSAGING_WINDOW_CLOSED', 1],
+    ['network failure', (i) => i.times(4).replyWithError({ code: 'ECONNRESET' }), 503, 'NETWORK_ERROR', 4],
+    ['2xx without message id', (i) => i.reply(200, {}), 500, 'INVALID_RESPONSE', 1],
+  ];
+  for (const [label, reply, status, errorCode, attempts] of outcomes) {
+    it(`${label}: exactly one audit event, metadata.status ${status}`, async () => {
+      reply(nock(GRAPH).post(PATH));
+      const { svc, audit } = make();
+      const outcome = await svc.sendInstagramMessage('42', 'hi', 'corr-s').catch((e: unknown) => e);
+      expect(audit.audits).toHaveLength(1);
+      const event = audit.audits[0];
+      expect(event?.status).toBe(errorCode === undefined ? 'success' : 'failure');
+      expect(event?.metadata.status).toBe(status);
+      expect(event?.metadata.error_code).toBe(errorCode);
+      expect(event?.metadata.attempts).toBe(attempts);
+      if (errorCode !== undefined) expect((outcome as { statusCode: number }).statusCode).toBe(status);
+    });
+  }
+
+  it('timeout: one audit event, metadata.status 503, TIMEOUT', async () => {
+    nock(GRAPH).post(PATH).times(4).delay(200).reply(200, { recipient_id: '42', message_id: 'm' });
+    const audit = recordingAudit();
+    const svc = createInstagramService({
+      accessToken: 'tok-000000',
+      audit,
+      sleep: recordingSleep(),
+      timeoutMs: 20,
+    });
+    await svc.sendInstagramMessage('42', 'hi', 'corr-t').catch(() => undefined);
+    expect(audit.audits).toHaveLength(1);
+    expect(audit.audits[0]?.metadata).toMatchObject({ status: 503, error_code: 'TIMEOUT', attempts: 4 });
+  });
+
+  it('message_length is the UTF-8 byte length of the text as passed (untrimmed), 0 when not a string', async () => {
+    const cases: [unknown, number][] = [
+      ['hi', 2],
+      [' hi \n', 5],
+      ['é', 2],
+      ['€', 3],
+      ['😀', 4],
+      ['a😀é', 7],
+      ['', 0],
+      [undefined, 0],
+      [42, 0],
+    ];
+    for (const [text, bytes] of cases) {
+      nock(GRAPH).post(PATH).reply(200, { recipient_id: '42', message_id: 'm' });
+      const { svc, audit } = make();
+      await svc.sendInstagramMessage('42', text as string, 'c').catch(() => undefined);
+      expect(audit.audits.map((e) => e.metadata.message_length)).toEqual([bytes]);
+      nock.cleanAll();
+    }
+  });
+
+  it('recipient_id is the id as sent (trimmed); the events never hold the text', async () => {
+    nock(GRAPH)
+      .post(PATH, { recipient: { id: '42' }, message: { text: 'secret words' } })
+      .reply(429, {});
+    nock(GRAPH).post(PATH).reply(200, { recipient_id: '42', message_id: 'm' });
+    const { svc, audit } = make();
+    await svc.sendInstagramMessage(' 42 ', 'secret words', 'c');
+    expect(audit.audits[0]?.metadata.recipient_id).toBe('42');
+    expect(audit.security[0]?.metadata.recipient_id).toBe('42');
+    expect(JSON.stringify([audit.audits, audit.security])).not.toContain('secret');
+  });
+
   it('a security event on every rate-limit answer, none for 5xx', async () => {
     nock(GRAPH)
       .post(PATH)

@@ -4,9 +4,13 @@ import {
   BadRequestError,
   ConfigurationError,
   createInstagramService,
+  DEFAULT_MESSAGING_API_VERSION,
+  DEFAULT_MESSAGING_BASE_URL,
+  InternalServerError,
+  MAX_MESSAGE_TEXT_BYTES,
   sendInstagramMessage,
 } from '../../src/messaging/index.js';
-import { recordingAudit, recordingSleep } from './helpers.js';
+import { recordingAudit, recordingSleep, thrown } from './helpers.js';
 
 const GRAPH = 'https://graph.facebook.com';
 const TOKEN = 'EAAGtesttoken0001';
@@ -94,20 +98,85 @@ describe('configuration', () => {
   it('throws ConfigurationError when no token is given or set', () => {
     vi.stubEnv('INSTAGRAM_ACCESS_TOKEN', '');
     expect(() => createInstagramService({})).toThrow(ConfigurationError);
-    try {
-      createInstagramService({ accessToken: '  ' });
-    } catch (e) {
-      expect(e).toMatchObject({ code: 'MISSING_ACCESS_TOKEN', statusCode: 500, name: 'ConfigurationError' });
-      expect((e as Error).message).toContain('INSTAGRAM_ACCESS_TOKEN');
-    }
+    const e = thrown(() => createInstagramService({ accessToken: '  ' }));
+    expect(e).toMatchObject({ code: 'MISSING_ACCESS_TOKEN', statusCode: 500, name: 'ConfigurationError' });
+    expect((e as Error).message).toContain('INSTAGRAM_ACCESS_TOKEN');
   });
 
-  it('rejects malformed apiVersion and baseUrl', () => {
+  it('rejects malformed apiVersion and baseUrl with typed codes, never quoting the value', () => {
     expect(() => createInstagramService({ accessToken: TOKEN, apiVersion: '26' })).toThrow(/v26\.0/);
+    expect(thrown(() => createInstagramService({ accessToken: TOKEN, apiVersion: '26' }))).toMatchObject({
+      name: 'ConfigurationError',
+      code: 'INVALID_API_VERSION',
+    });
     expect(() => createInstagramService({ accessToken: TOKEN, baseUrl: 'ftp://x' })).toThrow(
       ConfigurationError,
     );
     expect(() => createInstagramService({ accessToken: TOKEN, baseUrl: 'nope' })).toThrow(ConfigurationError);
+    for (const baseUrl of [
+      'ftp://x',
+      'nope',
+      'https://u:SECRETPW@graph.example',
+      'https://g.example/?k=SECRETQ',
+    ]) {
+      const e = thrown(() => createInstagramService({ accessToken: TOKEN, baseUrl }));
+      expect(e).toMatchObject({ name: 'ConfigurationError', code: 'INVALID_BASE_URL' });
+      expect(JSON.stringify(e)).not.toMatch(/SECRETPW|SECRETQ|nope|ftp/);
+    }
+  });
+
+  it('defaults: version v26.0 on https://graph.facebook.com, /me/messages', () => {
+    expect(DEFAULT_MESSAGING_API_VERSION).toBe('v26.0');
+    expect(DEFAULT_MESSAGING_BASE_URL).toBe('https://graph.facebook.com');
+    expect(MAX_MESSAGE_TEXT_BYTES).toBe(1000);
+  });
+
+  it('sends through the injected fetch: POST, JSON body, Bearer header, no token in the URL', async () => {
+    const calls: { url: string; init: RequestInit }[] = [];
+    const fetch: typeof globalThis.fetch = async (url, init) => {
+      calls.push({ url: String(url), init: init ?? {} });
+      return new Response(JSON.stringify({ recipient_id: '9', message_id: 'mid.f' }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const { svc } = service({ fetch });
+    await expect(svc.sendInstagramMessage(' 9 ', 'héllo', 'c')).resolves.toEqual({
+      recipient_id: '9',
+      message_id: 'mid.f',
+    });
+    expect(calls).toHaveLength(1);
+    const [call] = calls as [{ url: string; init: RequestInit }];
+    expect(call.url).toBe('https://graph.facebook.com/v26.0/me/messages');
+    expect(call.init.method).toBe('POST');
+    const headers = new Headers(call.init.headers);
+    expect(headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse(String(call.init.body))).toEqual({
+      recipient: { id: '9' },
+      message: { text: 'héllo' },
+    });
+    expect(call.url).not.toContain(TOKEN);
+    expect(String(call.init.body)).not.toContain(TOKEN);
+  });
+
+  it('an unexpected failure inside a send (a throwing clock) is one typed, audited error', async () => {
+    const { svc, audit } = service({
+      now: () => {
+        throw new Error(`clock broke ${TOKEN}`);
+      },
+      fetch: async () => new Response('{}', { status: 500 }),
+    });
+    const err = await svc.sendInstagramMessage('1', 'hi', 'c-u').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect(err).toMatchObject({ code: 'UNEXPECTED_ERROR', correlationId: 'c-u' });
+    expect(String(err)).not.toContain(TOKEN);
+    expect(audit.audits).toEqual([
+      expect.objectContaining({
+        status: 'failure',
+        metadata: expect.objectContaining({ status: 500, error_code: 'UNEXPECTED_ERROR' }),
+      }),
+    ]);
   });
 });
 
@@ -123,12 +192,26 @@ describe('input checks (no call to Meta)', () => {
   ];
   for (const [label, recipient, text, code] of cases) {
     it(`${label} → BadRequestError ${code}`, async () => {
-      const { svc, audit } = service({ fetch: () => Promise.reject(new Error('must not be called')) });
+      let fetched = 0;
+      const { svc, audit, sleep } = service({
+        fetch: () => {
+          fetched++;
+          return Promise.reject(new Error('must not be called'));
+        },
+      });
       const err = await svc.sendInstagramMessage(recipient, text, 'c').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(BadRequestError);
       expect(err).toMatchObject({ code, statusCode: 400, correlationId: 'c' });
+      expect(fetched).toBe(0);
+      expect(sleep.calls).toEqual([]);
       expect(audit.audits).toHaveLength(1);
       expect(audit.audits[0]?.metadata.attempts).toBe(0);
+      if (code === 'MESSAGE_TOO_LONG') {
+        expect((err as BadRequestError).details).toEqual({
+          messageBytes: Buffer.byteLength(text, 'utf8'),
+          maxBytes: 1000,
+        });
+      }
     });
   }
 
@@ -197,7 +280,9 @@ describe('module-level sendInstagramMessage', () => {
     vi.stubEnv('INSTAGRAM_ACCESS_TOKEN', '');
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await expect(sendInstagramMessage('1', 'x', 'c-9')).rejects.toBeInstanceOf(ConfigurationError);
+      const err = await sendInstagramMessage('1', 'x', 'c-9').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigurationError);
+      expect(err).toMatchObject({ code: 'MISSING_ACCESS_TOKEN', statusCode: 500, correlationId: 'c-9' });
       const line = JSON.parse(String(stderr.mock.calls[0]?.[0])) as Record<string, unknown>;
       expect(line).toMatchObject({
         type: 'audit',

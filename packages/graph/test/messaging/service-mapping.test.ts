@@ -6,7 +6,9 @@ import {
   createInstagramService,
   ForbiddenError,
   InternalServerError,
+  isMessagingRateLimitCode,
   NotFoundError,
+  SEND_ERROR_TABLE,
   ServiceUnavailableError,
   TooManyRequestsError,
   UnauthorizedError,
@@ -19,287 +21,181 @@ const PATH = '/v26.0/me/messages';
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
-type ErrorClass = abstract new (...args: never[]) => AppError;
+type ErrorClass = (abstract new (...args: never[]) => AppError) & { name: string };
 interface Row {
   label: string;
   status: number;
   body: unknown;
   cls: ErrorClass;
-  name: string;
   statusCode: number;
   code: string;
   retried: boolean;
 }
 
+const STATUS_OF = new Map<ErrorClass, number>([
+  [BadRequestError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [TooManyRequestsError, 429],
+  [InternalServerError, 500],
+]);
+const row = (
+  label: string,
+  status: number,
+  body: unknown,
+  cls: ErrorClass,
+  code: string,
+  retried = false,
+): Row => ({ label, status, body, cls, statusCode: STATUS_OF.get(cls) as number, code, retried });
+
 const rows: Row[] = [
-  {
-    label: 'HTTP 401',
-    status: 401,
-    body: {},
-    cls: UnauthorizedError,
-    name: 'UnauthorizedError',
-    statusCode: 401,
-    code: 'TOKEN_INVALID',
-    retried: false,
-  },
-  {
-    label: 'code 190 at HTTP 400',
-    status: 400,
-    body: graphError(190, 463),
-    cls: UnauthorizedError,
-    name: 'UnauthorizedError',
-    statusCode: 401,
-    code: 'TOKEN_INVALID',
-    retried: false,
-  },
-  {
-    label: 'HTTP 403',
-    status: 403,
-    body: {},
-    cls: ForbiddenError,
-    name: 'ForbiddenError',
-    statusCode: 403,
-    code: 'PERMISSION_DENIED',
-    retried: false,
-  },
-  {
-    label: 'code 10 without subcode',
-    status: 400,
-    body: graphError(10),
-    cls: ForbiddenError,
-    name: 'ForbiddenError',
-    statusCode: 403,
-    code: 'PERMISSION_DENIED',
-    retried: false,
-  },
-  {
-    label: 'code 10 with an unrelated subcode',
-    status: 400,
-    body: graphError(10, 1234),
-    cls: ForbiddenError,
-    name: 'ForbiddenError',
-    statusCode: 403,
-    code: 'PERMISSION_DENIED',
-    retried: false,
-  },
-  {
-    label: 'code 200',
-    status: 400,
-    body: graphError(200),
-    cls: ForbiddenError,
-    name: 'ForbiddenError',
-    statusCode: 403,
-    code: 'PERMISSION_DENIED',
-    retried: false,
-  },
-  {
-    label: 'code 230',
-    status: 400,
-    body: graphError(230),
-    cls: ForbiddenError,
-    name: 'ForbiddenError',
-    statusCode: 403,
-    code: 'PERMISSION_DENIED',
-    retried: false,
-  },
-  {
-    label: 'code 299',
-    status: 400,
-    body: graphError(299),
-    cls: ForbiddenError,
-    name: 'ForbiddenError',
-    statusCode: 403,
-    code: 'PERMISSION_DENIED',
-    retried: false,
-  },
-  {
-    label: 'HTTP 404',
-    status: 404,
-    body: {},
-    cls: NotFoundError,
-    name: 'NotFoundError',
-    statusCode: 404,
-    code: 'RECIPIENT_NOT_FOUND',
-    retried: false,
-  },
-  {
-    label: 'unknown recipient 100/2018001',
-    status: 400,
-    body: graphError(100, 2018001),
-    cls: NotFoundError,
-    name: 'NotFoundError',
-    statusCode: 404,
-    code: 'RECIPIENT_NOT_FOUND',
-    retried: false,
-  },
-  {
-    label: 'unknown recipient 100/2534014',
-    status: 400,
-    body: graphError(100, 2534014),
-    cls: NotFoundError,
-    name: 'NotFoundError',
-    statusCode: 404,
-    code: 'RECIPIENT_NOT_FOUND',
-    retried: false,
-  },
-  {
-    label: 'recipient unavailable 551/1545041',
-    status: 400,
-    body: graphError(551, 1545041),
-    cls: NotFoundError,
-    name: 'NotFoundError',
-    statusCode: 404,
-    code: 'RECIPIENT_UNAVAILABLE',
-    retried: false,
-  },
-  {
-    label: 'HTTP 429',
-    status: 429,
-    body: {},
-    cls: TooManyRequestsError,
-    name: 'TooManyRequestsError',
-    statusCode: 429,
-    code: 'RATE_LIMITED',
-    retried: true,
-  },
-  ...[4, 17, 32, 613, 80002, 80006].flatMap((code) =>
-    [400, 403, 500].map((status) => ({
-      label: `rate-limit code ${code} at HTTP ${status}`,
-      status,
-      body: graphError(code),
-      cls: TooManyRequestsError,
-      name: 'TooManyRequestsError',
-      statusCode: 429,
-      code: 'RATE_LIMITED',
-      retried: true,
-    })),
+  row('HTTP 401', 401, {}, UnauthorizedError, 'TOKEN_INVALID'),
+  row('code 190 at HTTP 400', 400, graphError(190, 463), UnauthorizedError, 'TOKEN_INVALID'),
+  row('HTTP 403', 403, {}, ForbiddenError, 'PERMISSION_DENIED'),
+  row('code 10 without subcode', 400, graphError(10), ForbiddenError, 'PERMISSION_DENIED'),
+  row('code 10 with an unrelated subcode', 400, graphError(10, 1234), ForbiddenError, 'PERMISSION_DENIED'),
+  row('code 200', 400, graphError(200), ForbiddenError, 'PERMISSION_DENIED'),
+  row('code 230', 400, graphError(230), ForbiddenError, 'PERMISSION_DENIED'),
+  row('code 299', 400, graphError(299), ForbiddenError, 'PERMISSION_DENIED'),
+  row('HTTP 404', 404, {}, NotFoundError, 'RECIPIENT_NOT_FOUND'),
+  row('unknown recipient 100/2018001', 400, graphError(100, 2018001), NotFoundError, 'RECIPIENT_NOT_FOUND'),
+  row('unknown recipient 100/2534014', 400, graphError(100, 2534014), NotFoundError, 'RECIPIENT_NOT_FOUND'),
+  row(
+    'recipient unavailable 551/1545041',
+    400,
+    graphError(551, 1545041),
+    NotFoundError,
+    'RECIPIENT_UNAVAILABLE',
   ),
-  {
-    label: 'HTTP 500',
-    status: 500,
-    body: graphError(2),
-    cls: InternalServerError,
-    name: 'InternalServerError',
-    statusCode: 500,
-    code: 'META_SERVER_ERROR',
-    retried: true,
-  },
-  {
-    label: 'HTTP 502 with an HTML body',
-    status: 502,
-    body: '<html>bad gateway</html>',
-    cls: InternalServerError,
-    name: 'InternalServerError',
-    statusCode: 500,
-    code: 'META_SERVER_ERROR',
-    retried: true,
-  },
-  {
-    label: 'HTTP 503',
-    status: 503,
-    body: {},
-    cls: InternalServerError,
-    name: 'InternalServerError',
-    statusCode: 500,
-    code: 'META_SERVER_ERROR',
-    retried: true,
-  },
-  {
-    label: 'outside window 10/2534022',
-    status: 400,
-    body: graphError(10, 2534022),
-    cls: BadRequestError,
-    name: 'BadRequestError',
-    statusCode: 400,
-    code: 'MESSAGING_WINDOW_CLOSED',
-    retried: false,
-  },
-  {
-    label: 'outside window 10/2018278 (Messenger)',
-    status: 400,
-    body: graphError(10, 2018278),
-    cls: BadRequestError,
-    name: 'BadRequestError',
-    statusCode: 400,
-    code: 'MESSAGING_WINDOW_CLOSED',
-    retried: false,
-  },
-  {
-    label: 'outside window at HTTP 403',
-    status: 403,
-    body: graphError(10, 2534022),
-    cls: BadRequestError,
-    name: 'BadRequestError',
-    statusCode: 400,
-    code: 'MESSAGING_WINDOW_CLOSED',
-    retried: false,
-  },
-  {
-    label: 'invalid parameter 100',
-    status: 400,
-    body: graphError(100),
-    cls: BadRequestError,
-    name: 'BadRequestError',
-    statusCode: 400,
-    code: 'INVALID_REQUEST',
-    retried: false,
-  },
-  {
-    label: 'code 2 at HTTP 400 (4xx: not retried)',
-    status: 400,
-    body: graphError(2, undefined, { is_transient: true }),
-    cls: BadRequestError,
-    name: 'BadRequestError',
-    statusCode: 400,
-    code: 'INVALID_REQUEST',
-    retried: false,
-  },
-  {
-    label: 'HTTP 409 without body',
-    status: 409,
-    body: '',
-    cls: BadRequestError,
-    name: 'BadRequestError',
-    statusCode: 400,
-    code: 'INVALID_REQUEST',
-    retried: false,
-  },
-  {
-    label: 'HTTP 200 carrying an error envelope',
-    status: 200,
-    body: graphError(100),
-    cls: BadRequestError,
-    name: 'BadRequestError',
-    statusCode: 400,
-    code: 'INVALID_REQUEST',
-    retried: false,
-  },
+  row('HTTP 429', 429, {}, TooManyRequestsError, 'RATE_LIMITED', true),
+  ...[4, 17, 32, 613, 80002, 80006].flatMap((code) =>
+    [200, 400, 401, 403, 404, 500, 503].map((status) =>
+      row(
+        `rate-limit code ${code} at HTTP ${status}`,
+        status,
+        graphError(code),
+        TooManyRequestsError,
+        'RATE_LIMITED',
+        true,
+      ),
+    ),
+  ),
+  row('HTTP 500', 500, graphError(2), InternalServerError, 'META_SERVER_ERROR', true),
+  row(
+    'HTTP 502 with an HTML body',
+    502,
+    '<html>bad gateway</html>',
+    InternalServerError,
+    'META_SERVER_ERROR',
+    true,
+  ),
+  row('HTTP 503', 503, {}, InternalServerError, 'META_SERVER_ERROR', true),
+  row('outside window 10/2534022', 400, graphError(10, 2534022), BadRequestError, 'MESSAGING_WINDOW_CLOSED'),
+  row(
+    'outside window 10/2018278 (Messenger)',
+    400,
+    graphError(10, 2018278),
+    BadRequestError,
+    'MESSAGING_WINDOW_CLOSED',
+  ),
+  row('outside window at HTTP 403', 403, graphError(10, 2534022), BadRequestError, 'MESSAGING_WINDOW_CLOSED'),
+  row('private reply used 10/2534025', 400, graphError(10, 2534025), BadRequestError, 'PRIVATE_REPLY_USED'),
+  row('invalid parameter 100', 400, graphError(100), BadRequestError, 'INVALID_REQUEST'),
+  row(
+    'code 2 at HTTP 400 (4xx: not retried)',
+    400,
+    graphError(2, undefined, { is_transient: true }),
+    BadRequestError,
+    'INVALID_REQUEST',
+  ),
+  row('HTTP 409 without body', 409, '', BadRequestError, 'INVALID_REQUEST'),
+  row('HTTP 200 carrying an error envelope', 200, graphError(100), BadRequestError, 'INVALID_REQUEST'),
 ];
 
 describe('status/code → error class mapping', () => {
-  for (const row of rows) {
-    it(`${row.label} → ${row.name}${row.retried ? ' (after 4 attempts)' : ' (1 attempt)'}`, async () => {
-      const attempts = row.retried ? 4 : 1;
+  for (const r of rows) {
+    it(`${r.label} → ${r.cls.name}${r.retried ? ' (after 4 attempts)' : ' (1 attempt)'}`, async () => {
+      const attempts = r.retried ? 4 : 1;
       const scope = nock(GRAPH)
         .post(PATH)
         .times(attempts)
-        .reply(row.status, typeof row.body === 'string' ? row.body : (row.body as object));
+        .reply(r.status, typeof r.body === 'string' ? r.body : (r.body as object));
       const sleep = recordingSleep();
-      const svc = createInstagramService({ accessToken: 'tok-000000', audit: recordingAudit(), sleep });
+      const audit = recordingAudit();
+      const svc = createInstagramService({ accessToken: 'tok-000000', audit, sleep });
       const err = await svc.sendInstagramMessage('42', 'hi', 'corr-1').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(row.cls);
+      expect(err).toBeInstanceOf(r.cls);
       expect(err).toBeInstanceOf(AppError);
       expect(err).toMatchObject({
-        name: row.name,
-        statusCode: row.statusCode,
-        code: row.code,
+        name: r.cls.name,
+        statusCode: r.statusCode,
+        code: r.code,
         correlationId: 'corr-1',
       });
-      expect((err as AppError).details).toMatchObject({ httpStatus: row.status, attempts });
+      expect((err as AppError).details).toMatchObject({ httpStatus: r.status, attempts });
       expect(scope.isDone()).toBe(true);
-      expect(sleep.calls).toHaveLength(attempts - 1);
+      expect(sleep.calls).toEqual(r.retried ? [1000, 2000, 4000] : []);
+      // One audit event for the outcome; one security event per rate-limited attempt.
+      expect(audit.audits).toEqual([
+        {
+          correlationId: 'corr-1',
+          resourceType: 'instagram_message',
+          action: 'send_message',
+          status: 'failure',
+          metadata: {
+            recipient_id: '42',
+            message_length: 2,
+            status: r.statusCode,
+            error_code: r.code,
+            attempts,
+          },
+          errorMessage: (err as AppError).message,
+        },
+      ]);
+      const rateLimited = r.cls === TooManyRequestsError;
+      expect(audit.security.map((e) => e.metadata.attempt)).toEqual(rateLimited ? [1, 2, 3, 4] : []);
+      if (rateLimited) expect((err as TooManyRequestsError).retryAfterMs).toBe(4000);
     });
   }
+
+  it('rate-limit codes: 4, 17, 32, 613 and 80001–80014, nothing else', () => {
+    const rateCodes = [4, 17, 32, 613, ...Array.from({ length: 14 }, (_, i) => 80001 + i)];
+    for (const code of rateCodes) expect(isMessagingRateLimitCode(code)).toBe(true);
+    for (const code of [undefined, 1, 2, 10, 100, 190, 200, 368, 551, 612, 614, 80000, 80015]) {
+      expect(isMessagingRateLimitCode(code)).toBe(false);
+    }
+  });
+
+  it('SEND_ERROR_TABLE is data: row ids, classes, codes and retryability in evaluation order', () => {
+    expect(SEND_ERROR_TABLE.map((r) => [r.id, r.errorClass.name, r.code, r.retryable])).toEqual([
+      ['rate_limit', 'TooManyRequestsError', 'RATE_LIMITED', true],
+      ['auth', 'UnauthorizedError', 'TOKEN_INVALID', false],
+      ['window', 'BadRequestError', 'MESSAGING_WINDOW_CLOSED', false],
+      ['private_reply_used', 'BadRequestError', 'PRIVATE_REPLY_USED', false],
+      ['permission', 'ForbiddenError', 'PERMISSION_DENIED', false],
+      ['recipient_unavailable', 'NotFoundError', 'RECIPIENT_UNAVAILABLE', false],
+      ['not_found', 'NotFoundError', 'RECIPIENT_NOT_FOUND', false],
+      ['server_error', 'InternalServerError', 'META_SERVER_ERROR', true],
+      ['bad_request', 'BadRequestError', 'INVALID_REQUEST', false],
+    ]);
+    expect(Object.isFrozen(SEND_ERROR_TABLE)).toBe(true);
+  });
+
+  it('an answer no row matches (HTTP 300) → InternalServerError UNEXPECTED_RESPONSE, not retried', async () => {
+    let calls = 0;
+    const fetch: typeof globalThis.fetch = async () => {
+      calls++;
+      return new Response(JSON.stringify(graphError(100)), { status: 300 });
+    };
+    const sleep = recordingSleep();
+    const svc = createInstagramService({ accessToken: 'tok-000000', audit: recordingAudit(), sleep, fetch });
+    const err = await svc.sendInstagramMessage('42', 'hi', 'c').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect(err).toMatchObject({ statusCode: 500, code: 'UNEXPECTED_RESPONSE', details: { httpStatus: 300 } });
+    expect(calls).toBe(1);
+    expect(sleep.calls).toEqual([]);
+  });
 
   it('keeps Graph identifiers in details and the message (code, subcode, fbtrace id), not Meta free text', async () => {
     nock(GRAPH)

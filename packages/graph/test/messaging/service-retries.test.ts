@@ -94,6 +94,28 @@ describe('retry schedule (injected sleep)', () => {
       expect(second.isDone()).toBe(false);
     });
   }
+  it('a sleep that rejects ends the retries with the failure being waited out (one audit event)', async () => {
+    const scope = nock(GRAPH).post(PATH).reply(429, {}, { 'Retry-After': '5' });
+    const later = nock(GRAPH).post(PATH).reply(200, OK);
+    const audit = recordingAudit();
+    const waits: number[] = [];
+    const svc = createInstagramService({
+      accessToken: 'tok-000000',
+      audit,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.reject(new Error('shutting down'));
+      },
+    });
+    const err = await svc.sendInstagramMessage('42', 'hi', 'c').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TooManyRequestsError);
+    expect(err).toMatchObject({ retryAfterMs: 5000, details: { attempts: 1 } });
+    expect(waits).toEqual([5000]);
+    expect(scope.isDone()).toBe(true);
+    expect(later.isDone()).toBe(false);
+    expect(audit.audits).toHaveLength(1);
+    expect(audit.audits[0]?.metadata).toMatchObject({ status: 429, error_code: 'RATE_LIMITED', attempts: 1 });
+  });
 });
 
 describe('server-requested waits', () => {
