@@ -1,6 +1,7 @@
 /**
  * Media preflight: before any Graph call, look at the media URL the way Meta will — but cheaply.
- * 1. SSRF guard on the URL (and on every redirect hop).
+ * 1. SSRF guard on the URL (and on every redirect hop); by default the connections themselves are pinned to
+ *    the checked addresses ({@link pinnedFetch}), so DNS rebinding cannot slip a private address in.
  * 2. `HEAD` with a short timeout: status, `Content-Type`, `Content-Length`.
  * 3. Range-`GET` of the first 64 KiB: format magic, JPEG/PNG dimensions, MP4/MOV boxes (plus one more range
  *    read for a `moov` box that did not fit).
@@ -19,11 +20,15 @@ import {
   type MediaTarget,
 } from './limits.js';
 import { readMp4Info } from './mp4-boxes.js';
+import { pinnedFetch, ssrfRefusal } from './pinned-fetch.js';
 import { checkUrlTarget, type SsrfOptions } from './ssrf.js';
 
 /** Options for {@link preflightMedia}. */
 export interface PreflightOptions extends SsrfOptions {
-  /** @default globalThis.fetch (looked up at call time) */
+  /**
+   * HTTP client for the media requests. @default {@link pinnedFetch} (connections pinned to SSRF-checked
+   * addresses). A custom fetch resolves names itself: only the pre-check of each URL then applies.
+   */
   fetch?: typeof fetch;
   /** Per-request timeout. @default 5000 */
   timeoutMs?: number;
@@ -78,7 +83,7 @@ async function request(
   init: RequestInit,
   o: PreflightOptions,
 ): Promise<{ res: Response; url: string }> {
-  const doFetch = o.fetch ?? globalThis.fetch;
+  const doFetch = o.fetch ?? pinnedFetch(o);
   let current = url;
   for (let hop = 0; ; hop++) {
     const verdict = await checkUrlTarget(current, o);
@@ -92,6 +97,16 @@ async function request(
         signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
       });
     } catch (e) {
+      const refused = ssrfRefusal(e);
+      if (refused) {
+        throw new Fail(
+          'private_address',
+          'Media host resolves to a non-public address; refusing to connect.',
+          {
+            address: refused.address,
+          },
+        );
+      }
       const name = (e as { name?: string } | null)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new Fail('timeout', `Media URL did not answer within ${o.timeoutMs ?? 5000} ms.`, {}, true);

@@ -3,8 +3,10 @@
  * unique-local, multicast or otherwise non-public address. The check runs *after* DNS resolution (through an
  * injectable `lookup`), on every address the name resolves to, and again on every redirect hop.
  *
- * Limitation: the later `fetch` resolves the name again; a DNS-rebinding attacker could answer differently
- * the second time. The guard stops accidental and naive SSRF; it is not a substitute for network egress rules.
+ * This pre-check alone cannot stop DNS rebinding (the client resolves the name again when it connects), so
+ * preflight's default client, `pinnedFetch`, repeats the address check inside the socket's own lookup and
+ * connects only to the addresses it approved. With a caller-supplied `fetch` only this pre-check applies.
+ * Neither replaces network egress rules.
  */
 import { isIP } from 'node:net';
 
