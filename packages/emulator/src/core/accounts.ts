@@ -103,12 +103,20 @@ export interface CreatedAccount {
   loginType: LoginType;
 }
 
+/**
+ * User tokens kept per account. Token exchange and refresh calls issue new tokens, so the oldest are
+ * forgotten past this many (they then answer 190 like any unknown token) and memory stays bounded.
+ */
+export const USER_TOKENS_PER_ACCOUNT = 100;
+
 /** Identity store. */
 export class AccountStore {
   readonly apps = new Map<string, AppRecord>();
   readonly accounts = new Map<string, AccountRecord>();
   readonly tokens = new Map<string, TokenRecord>();
   readonly #byPage = new Map<string, string>();
+  /** igUserId → user token values, oldest first (bounded by USER_TOKENS_PER_ACCOUNT). */
+  readonly #userTokens = new Map<string, string[]>();
   readonly #clock: EmulatedClock;
   readonly #ids: IdFactory;
 
@@ -187,6 +195,13 @@ export class AccountStore {
       issuedAt: now,
     };
     this.tokens.set(token.value, token);
+    if (kind === 'user') {
+      const list = this.#userTokens.get(account.igUserId) ?? [];
+      list.push(token.value);
+      this.#userTokens.set(account.igUserId, list);
+      for (const old of list.splice(0, Math.max(0, list.length - USER_TOKENS_PER_ACCOUNT)))
+        this.tokens.delete(old);
+    }
     return token;
   }
 
@@ -230,6 +245,7 @@ export class AccountStore {
     this.accounts.clear();
     this.tokens.clear();
     this.#byPage.clear();
+    this.#userTokens.clear();
   }
 
   /** Ground truth (no tokens or secrets). */

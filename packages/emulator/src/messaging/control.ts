@@ -149,7 +149,7 @@ export function installMessagingControl(deps: MessagingDeps): void {
     mediaId ??= known?.id ?? ctx.ids.next('media');
     const mediaProductType = str(req.args, 'mediaProductType') ?? known?.mediaProductType ?? 'FEED';
     const id = ctx.ids.next('comment');
-    store.comments.set(id, {
+    store.addComment({
       id,
       accountId: account.igUserId,
       igsid: user.igsid,

@@ -67,7 +67,10 @@ export interface Conversation {
   lastSenderAction?: string;
 }
 
-/** In-memory messaging state with bounded message history. */
+/** Comments kept (oldest forgotten first, with their private-reply state). */
+export const COMMENT_CAPACITY = 10_000;
+
+/** In-memory messaging state with bounded message and comment history. */
 export class MessagingStore {
   readonly users = new Map<string, IgUser>();
   readonly comments = new Map<string, StoredComment>();
@@ -105,6 +108,15 @@ export class MessagingStore {
     this.#next = (this.#next + 1) % this.#capacity;
     this.#byMid.set(m.mid, m);
     return m;
+  }
+
+  /** Stores a comment, forgetting the oldest past COMMENT_CAPACITY. */
+  addComment(c: StoredComment): void {
+    this.comments.set(c.id, c);
+    if (this.comments.size > COMMENT_CAPACITY) {
+      const oldest = this.comments.keys().next().value;
+      if (oldest !== undefined) this.comments.delete(oldest);
+    }
   }
 
   message(mid: string): StoredMessage | undefined {

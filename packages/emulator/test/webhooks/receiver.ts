@@ -26,6 +26,8 @@ export async function startReceiver(options: { verifyToken?: string; respond?: R
   let verifyToken = options.verifyToken ?? 'verify-me';
   let challengeMutator: (c: string) => string = (c) => c;
   const hung: ServerResponse[] = [];
+  let aborted = 0;
+  const abortWaiters: Array<{ n: number; resolve: () => void }> = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -53,6 +55,16 @@ export async function startReceiver(options: { verifyToken?: string; respond?: R
       if (action === 'handled') return;
       if (action === 'hang') {
         hung.push(res);
+        res.on('close', () => {
+          if (res.writableFinished) return;
+          aborted++; // the sender went away before we answered
+          for (const w of [...abortWaiters]) {
+            if (aborted >= w.n) {
+              abortWaiters.splice(abortWaiters.indexOf(w), 1);
+              w.resolve();
+            }
+          }
+        });
         return;
       }
       if (action === 'destroy') {
@@ -74,6 +86,11 @@ export async function startReceiver(options: { verifyToken?: string; respond?: R
     waitFor(n: number): Promise<void> {
       if (received.length >= n) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ n, resolve }));
+    },
+    /** Resolves once at least `n` hung POSTs were closed by the sender before being answered. */
+    waitForAbort(n: number): Promise<void> {
+      if (aborted >= n) return Promise.resolve();
+      return new Promise((resolve) => abortWaiters.push({ n, resolve }));
     },
     setRespond(r: Responder) {
       respond = r;
