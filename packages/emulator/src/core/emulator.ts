@@ -249,7 +249,8 @@ export class Emulator {
     }
     const headers: Record<string, string> = { 'x-fb-trace-id': trace, 'facebook-api-version': req.version };
     if (req.auth !== undefined) Object.assign(headers, this.auth.usageHeaders(req.auth));
-    Object.assign(headers, result.headers);
+    for (const [k, v] of Object.entries(result.headers ?? {}))
+      headers[k] = k === BUC_HEADER && headers[k] !== undefined ? mergeUsage(headers[k], v) : v;
     const res = json(status, result.body, headers);
     if (fault?.dropAfterCommit === true) res.drop = true;
     return res;
@@ -268,6 +269,16 @@ export class Emulator {
   #trace(): string {
     return this.ids.opaque('trace', 11);
   }
+}
+
+const BUC_HEADER = 'x-business-use-case-usage';
+
+/** Merges two `X-Business-Use-Case-Usage` values: entries of the same business id are concatenated. */
+function mergeUsage(base: string, extra: string): string {
+  const out = JSON.parse(base) as Record<string, unknown[]>;
+  for (const [id, entries] of Object.entries(JSON.parse(extra) as Record<string, unknown[]>))
+    out[id] = [...(out[id] ?? []), ...entries];
+  return JSON.stringify(out);
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): EmulatorResponse {

@@ -1,6 +1,8 @@
 /**
  * The response of a fault that answers with an error (status and/or Meta error code) instead of
- * running the call. Rate-limit codes also get usage headers at 100 %.
+ * running the call. Rate-limit codes are transient by default and also get usage headers at 100 %
+ * (`X-App-Usage` for code 4; the account's `X-Business-Use-Case-Usage` entry with
+ * `estimated_time_to_regain_access` for the others).
  */
 import type { TokenRecord } from './accounts.js';
 import { graphError } from './errors.js';
@@ -30,7 +32,7 @@ export function injectedError(
     status,
     message,
     type: e?.type ?? 'OAuthException',
-    isTransient: e?.is_transient ?? (code === 1 || code === 2 || status >= 500),
+    isTransient: e?.is_transient ?? (code === 1 || code === 2 || status >= 500 || RATE_LIMIT_CODES.has(code)),
     ...(e?.error_subcode === undefined ? {} : { subcode: e.error_subcode }),
   });
   const headers: Record<string, string> = { 'x-fb-trace-id': trace, 'facebook-api-version': req.version };

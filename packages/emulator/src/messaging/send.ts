@@ -41,34 +41,24 @@ export function requireMessagingAuth(ctx: EmulatorContext, req: GraphRequest, no
   return account;
 }
 
-function rateLimited(ctx: EmulatorContext, account: AccountRecord, retryAfterMs: number) {
-  const { bucCallBudget: budget, bucWindowMs: win } = account.settings;
-  const igPct =
-    budget <= 0 ? 100 : Math.floor((ctx.usage.count(`buc:${account.igUserId}`, win) * 100) / budget);
-  const usage = {
-    [account.igUserId]: [
-      {
-        type: 'instagram',
-        call_count: igPct,
-        total_cputime: igPct,
-        total_time: igPct,
-        estimated_time_to_regain_access: 0,
-      },
-      // Messaging throughput window: full. Sub-second windows round to 0 minutes.
-      {
-        type: 'messenger',
-        call_count: 100,
-        total_cputime: 100,
-        total_time: 100,
-        estimated_time_to_regain_access: Math.ceil(retryAfterMs / 60_000),
-      },
-    ],
+/**
+ * 613 for a full Send API throughput window. The response adds a `messenger` entry at 100 % to the
+ * account's `X-Business-Use-Case-Usage` (the pipeline merges it with the account's other entries);
+ * the wait is in minutes, rounded up (a sub-second window says 1).
+ */
+function rateLimited(account: AccountRecord, retryAfterMs: number) {
+  const messenger = {
+    type: 'messenger',
+    call_count: 100,
+    total_cputime: 100,
+    total_time: 100,
+    estimated_time_to_regain_access: Math.ceil(retryAfterMs / 60_000),
   };
   return graphError({
     code: 613,
     message: '(#613) Calls to this api have exceeded the rate limit.',
     isTransient: true,
-    headers: { 'x-business-use-case-usage': JSON.stringify(usage) },
+    headers: { 'x-business-use-case-usage': JSON.stringify({ [account.igUserId]: [messenger] }) },
   });
 }
 
@@ -88,7 +78,7 @@ export function handleSend(deps: MessagingDeps, req: GraphRequest): RouteResult 
   const request = validated.value;
   for (const bucket of buckets(request)) {
     const d = rate.tryAcquire(account.igUserId, bucket);
-    if (!d.ok) throw rateLimited(ctx, account, d.retryAfterMs);
+    if (!d.ok) throw rateLimited(account, d.retryAfterMs);
   }
   const now = ctx.clock.now();
   const policy = checkSendPolicy(

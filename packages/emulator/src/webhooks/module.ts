@@ -64,6 +64,7 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): EmulatorMod
     sha1: options.sha1 ?? true,
     maxBatch: options.maxBatch ?? 1000,
   };
+  const initial: WebhookSettings = { ...settings };
   const accountSubs: AccountSubscriptions = new Map();
   let queue: WebhookDeliveryQueue | undefined;
   /** Aborted by `close()`: cancels handshakes in flight. */
@@ -99,6 +100,8 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): EmulatorMod
     reset() {
       queue?.reset();
       accountSubs.clear();
+      Object.assign(settings, initial);
+      queue?.configure({ timeoutMs: settings.timeoutMs, sha1: settings.sha1, maxBatch: settings.maxBatch });
     },
     close() {
       // Stop for good: no new deliveries, in-flight POSTs and handshakes aborted, retry timer cleared.

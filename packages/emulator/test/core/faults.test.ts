@@ -54,6 +54,37 @@ describe('error faults', () => {
     });
   });
 
+  it.each([
+    [4, 0],
+    [17, 3],
+    [32, 5],
+    [613, 2],
+    [80002, 9],
+  ])(
+    'a throttling fault with code %i answers HTTP 400, transient, with usage headers at 100 %%',
+    async (code, minutes) => {
+      const a = await h.account();
+      await h.control('POST', '/faults', {
+        path: `/${a.igUserId}`,
+        error: { code, estimated_time_to_regain_access: minutes },
+      });
+      const r = await h.req('GET', `/v26.0/${a.igUserId}`, { token: a.accessToken });
+      expect(r.status).toBe(400);
+      expect(err(r)).toMatchObject({ code, is_transient: true });
+      const app = JSON.parse(r.headers.get('x-app-usage')!) as Record<string, number>;
+      expect(app['call_count']).toBe(code === 4 ? 100 : 0);
+      const buc = JSON.parse(r.headers.get('x-business-use-case-usage')!) as Record<
+        string,
+        Record<string, number>[]
+      >;
+      expect(buc[a.igUserId]![0]).toMatchObject({
+        call_count: 100,
+        estimated_time_to_regain_access: minutes,
+      });
+      expect((await h.req('GET', `/v26.0/${a.igUserId}`, { token: a.accessToken })).status).toBe(200);
+    },
+  );
+
   it('validates fault input', async () => {
     expect((await h.req('POST', '/__emulator/faults', { body: { status: 500 } })).status).toBe(400);
     expect(

@@ -64,6 +64,46 @@ describe('usage headers and throttling', () => {
     expect(usage(r, a.igUserId).app['call_count']).toBeGreaterThanOrEqual(100);
   });
 
+  it('Page-token calls also spend the Page budget: a pages entry, and 32 past 100 % until it recovers', async () => {
+    const a = await h.account();
+    await h.settings(a.igUserId, { pageCallBudget: 4, pageWindowMs: 3600_000 });
+    const page = () => h.req('GET', `/v26.0/${a.pageId}?fields=id`, { token: a.pageAccessToken });
+    const first = await page();
+    const buc = JSON.parse(first.headers.get('x-business-use-case-usage')!) as Record<
+      string,
+      Record<string, number | string>[]
+    >;
+    expect(buc[a.pageId]).toEqual([
+      {
+        type: 'pages',
+        call_count: 25,
+        total_cputime: 25,
+        total_time: 25,
+        estimated_time_to_regain_access: 0,
+      },
+    ]);
+    expect(buc[a.igUserId]![0]).toMatchObject({ type: 'instagram' });
+    for (let i = 0; i < 3; i++) expect((await page()).status).toBe(200);
+    const r = await page();
+    expect(r.status).toBe(400);
+    expect(err(r)).toMatchObject({ code: 32, is_transient: true });
+    const pages = (
+      JSON.parse(r.headers.get('x-business-use-case-usage')!) as Record<string, Record<string, number>[]>
+    )[a.pageId]![0]!;
+    expect(pages['call_count']).toBeGreaterThanOrEqual(100);
+    expect(pages['estimated_time_to_regain_access']).toBeGreaterThan(0);
+    // The user token is not charged to the Page budget.
+    expect((await h.req('GET', `/v26.0/${a.igUserId}`, { token: a.accessToken })).status).toBe(200);
+    await h.advance(61 * 60_000);
+    expect((await page()).status).toBe(200);
+  });
+
+  it('user-token responses carry no pages entry', async () => {
+    const a = await h.account();
+    const r = await h.req('GET', `/v26.0/${a.igUserId}`, { token: a.accessToken });
+    expect(Object.keys(JSON.parse(r.headers.get('x-business-use-case-usage')!))).toEqual([a.igUserId]);
+  });
+
   it('control-plane calls carry no usage headers and are not metered', async () => {
     const r = await h.req('GET', '/__emulator/state');
     expect(r.headers.get('x-app-usage')).toBeNull();

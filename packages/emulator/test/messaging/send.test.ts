@@ -132,6 +132,12 @@ describe('Send API over HTTP', () => {
       Array<{ type: string; call_count: number }>
     >;
     expect(buc[account.igUserId]?.find((u) => u.type === 'messenger')?.call_count).toBe(100);
+    // The wait is set (minutes, rounded up: a sub-second window says 1).
+    expect(
+      buc[account.igUserId]?.find((u) => u.type === 'messenger') as {
+        estimated_time_to_regain_access?: number;
+      },
+    ).toMatchObject({ estimated_time_to_regain_access: 1 });
     await h.ctl('POST', '/clock', { advanceMs: 1000 });
     expect((await send()).status).toBe(200);
   });

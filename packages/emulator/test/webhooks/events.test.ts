@@ -157,6 +157,23 @@ describe('webhook notifications', () => {
     expect(receiver.received[2]!.raw.equals(receiver.received[0]!.raw)).toBe(true);
   });
 
+  it('counts a callback that does not answer within timeoutMs as a failed attempt and retries it', async () => {
+    const { account, igsid } = await subscribed();
+    await h.emu.control.webhookSettings({ timeoutMs: 100 });
+    let n = 0;
+    receiver.setRespond(() => (++n === 1 ? 'hang' : 200));
+    await h.userSays(igsid, account.igUserId, 'slow callback');
+    await receiver.waitFor(2);
+    await idle();
+    type Rec = { attempt: number; status: number | null; error?: string; outcome: string };
+    const log = (await h.ctl<{ webhookDeliveries: Rec[] }>('GET', '/state')).webhookDeliveries;
+    expect(log.map((d) => [d.attempt, d.status, d.error, d.outcome])).toEqual([
+      [1, null, 'timeout', 'retry_scheduled'],
+      [2, 200, undefined, 'delivered'],
+    ]);
+    expect(receiver.received[1]!.raw.equals(receiver.received[0]!.raw)).toBe(true);
+  });
+
   it('gives up on a callback that keeps failing once 36 h of emulated time have passed', async () => {
     const { account, igsid } = await subscribed();
     receiver.setRespond(() => 503);
@@ -269,5 +286,7 @@ describe('webhook notifications', () => {
       status: 404,
     });
     expect(await c.webhookSettings({ timeoutMs: 5000 })).toMatchObject({ timeoutMs: 5000, sha1: true });
+    await h.ctl('POST', '/reset');
+    expect(await h.ctl('GET', '/webhooks')).toMatchObject({ timeoutMs: 20_000, sha1: true });
   });
 });

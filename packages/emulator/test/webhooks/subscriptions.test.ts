@@ -189,4 +189,27 @@ describe('/{id}/subscribed_apps', () => {
       ).code,
     ).toBe(100);
   });
+
+  it('subscribes through /{ig-user-id}/subscribed_apps too', async () => {
+    const { account, token } = await app();
+    const path = `/${account.igUserId}/subscribed_apps`;
+    expect((await h.graph('POST', path, token, { subscribed_fields: 'comments' })).body).toEqual({
+      success: true,
+    });
+    expect((await h.graph<{ data: Array<{ id: string }> }>('GET', path, token)).body.data).toEqual([
+      { id: account.appId, name: expect.any(String), subscribed_fields: ['comments'] },
+    ]);
+  });
+
+  it('answers a Facebook Login Page without pages_manage_metadata with 200 (HTTP 403)', async () => {
+    const fb = await h.conversation({ loginType: 'facebook' });
+    await h.ctl('PUT', `/accounts/${fb.account.igUserId}/settings`, {
+      permissions: ['instagram_basic', 'instagram_manage_messages', 'pages_show_list'],
+    });
+    const r = await h.graph('POST', `/${fb.account.pageId}/subscribed_apps`, fb.account.pageAccessToken, {
+      subscribed_fields: 'messages',
+    });
+    expect(errorOf(r)).toEqual({ status: 403, code: 200, subcode: undefined });
+    expect((r.body as { error: { message: string } }).error.message).toContain('pages_manage_metadata');
+  });
 });
