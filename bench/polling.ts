@@ -1,86 +1,198 @@
 /**
- * Adaptive container polling vs a fixed 5 s poll interval, against the emulator.
+ * Adaptive container polling against the emulator: the Publisher (scheduler-facing, no gap cap), the
+ * InstagramConnector (its contract caps gaps at 5 s) and the fixed 5 s interval baseline, side by side.
  *
- * For each processing time T (1 s … 60 s) a reel is published twice on the emulator: once with the default
- * adaptive schedule and once with `pollInterval: 5000` (the baseline). Processing time is set per container
- * with the emulator's `?processMs=` media-URL hint, and both the emulator and the client run on real time:
- * nothing is simulated, so latencies include every HTTP round trip and timer delay. To finish in about a
- * minute all runs go concurrently (separate accounts; the emulator is cheap), so the whole bench takes
- * max(T) + ≤ 5 s.
+ * Part 1 — real time. For each processing time T (1 s … 60 s) a reel is published three ways, each on its own
+ * emulator account; processing time is set per container with the emulator's `?processMs=` media-URL hint.
+ * Client and emulator run on real time, so latencies include every HTTP round trip and timer delay. All runs
+ * go concurrently, so this part takes max(T) + ≤ 5 s.
  *
- * Target (design.md): publish latency ≤ 1.25·T + 200 ms with O(log T) status reads. Latency is measured from
- * the `publishReel` call to its result (container create → polls → media_publish → permalink). Exits 1 when
- * any adaptive run misses the latency target or makes more reads than the schedule plans (+2 for slack).
+ * Part 2 — virtual time. A second emulator with a frozen clock; every client sleep advances it instead of
+ * waiting, so T can reach an hour in a second or two. This shows how status reads grow with T: O(log T) for the
+ * Publisher, linear past ~25 s for the 5 s-capped connector and the fixed baseline.
+ *
+ * Targets (design.md): publish latency ≤ 1.25·T + 200 ms with O(log T) status reads. Checked for the Publisher:
+ * latency ≤ 1.25·T + 200 ms and reads ≤ 7 + ⌈log₁.₂(T / 1.25 s)⌉ (the schedule's logarithmic bound); for the
+ * connector: the same latency target and reads ≤ its planned (contract) schedule + 2. Exits 1 when any check fails.
  *
  * Run: npx tsx --conditions=source bench/polling.ts [--quick]
  */
 
-import { startEmulator } from '@igkit/emulator';
-import { InstagramConnector, type PublishResult, plannedReadTimes } from '@igkit/graph';
+import { type RunningEmulator, startEmulator } from '@igkit/emulator';
+import {
+  ADAPTIVE_POLLING,
+  InMemoryCheckpointStore,
+  type InstagramConfig,
+  InstagramConnector,
+  Publisher,
+  type PublishResult,
+  plannedReadTimes,
+} from '@igkit/graph';
 
 const quick = process.argv.includes('--quick');
 // Mostly not multiples of 5 s: a fixed 5 s poll is lucky when T is (it reads right after the container is ready).
-const SECONDS = quick ? [1, 2, 3.5] : [1, 2, 3.5, 6, 10.5, 17, 28, 44, 60];
+const REAL_SECONDS = quick ? [1, 2, 3.5] : [1, 2, 3.5, 6, 10.5, 17, 28, 44, 60];
+// Not multiples of 5 s either, so the fixed baseline pays its usual wait.
+const VIRTUAL_SECONDS = quick ? [62, 302] : [13, 62, 302, 903, 3602];
 const BASELINE_INTERVAL_MS = 5000;
 
+type Mode = 'publisher' | 'connector' | 'fixed';
 interface Run {
   latencyMs: number;
   reads: number;
   result: PublishResult;
 }
 
-const emu = await startEmulator({ seed: 3 });
+/** Latency target for processing time T (ms). */
+const target = (Tms: number) => 1.25 * Tms + 200;
 
-async function publishOnce(T: number, pollInterval?: number): Promise<Run> {
+/**
+ * Reads the uncapped adaptive schedule makes up to and including the one that sees a container ready at T:
+ * reads every 250 ms up to 1.25 s (6 reads), then ×1.2 per read — so 7 + ⌈log₁.₂(T / 1.25 s)⌉ at most.
+ */
+function logBound(Tms: number): number {
+  const { firstGapMs, growth } = ADAPTIVE_POLLING;
+  const linearEnd = firstGapMs / growth;
+  const linearReads = 1 + linearEnd / firstGapMs;
+  return linearReads + Math.ceil(Math.log(Math.max(1, Tms / linearEnd)) / Math.log(1 + growth)) + 1;
+}
+
+/** Reads the connector's contract schedule plans until T (+ the read that sees it). */
+const connectorPlanned = (Tms: number, maxWaitTime: number) =>
+  plannedReadTimes({ maxWaitTime }).filter((t) => t <= Tms + 200).length + 1;
+
+async function publishOnce(
+  emu: RunningEmulator,
+  mode: Mode,
+  Tms: number,
+  maxWaitTime: number,
+  time?: Pick<InstagramConfig, 'clock' | 'sleep'>,
+): Promise<Run> {
   const acct = await emu.control.createAccount({});
-  const connector = new InstagramConnector({
+  const config: InstagramConfig = {
     accessToken: acct.accessToken,
     instagramAccountId: acct.igUserId,
     host: emu.url,
-  });
-  const url = `https://cdn.example.com/bench.mp4?processMs=${T * 1000}`;
-  const started = performance.now();
-  const result = await connector.publishReel(
-    { caption: `bench ${T}s`, mediaUrls: [url] },
-    pollInterval === undefined ? { maxWaitTime: 180_000 } : { maxWaitTime: 180_000, pollInterval },
-  );
-  const latencyMs = performance.now() - started;
+    ...time,
+  };
+  const content = {
+    caption: `bench ${mode} ${Tms}`,
+    mediaUrls: [`https://cdn.example.com/b.mp4?processMs=${Tms}`],
+  };
+  const now = () => (time?.clock ? time.clock.now() : performance.now());
+  const started = now();
+  let result: PublishResult;
+  if (mode === 'publisher') {
+    result = await new Publisher(config).publish(
+      { kind: 'reel', content },
+      { idempotencyKey: `bench-${Tms}`, checkpoints: new InMemoryCheckpointStore(), maxWaitTime },
+    );
+  } else {
+    const options = mode === 'fixed' ? { maxWaitTime, pollInterval: BASELINE_INTERVAL_MS } : { maxWaitTime };
+    result = await new InstagramConnector(config).publishReel(content, options);
+  }
+  const latencyMs = now() - started;
   return { latencyMs, reads: Number(result.metadata?.['statusReads'] ?? Number.NaN), result };
 }
 
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+const fmtT = (Tms: number) => `${Tms / 1000}s`;
+let failures = 0;
+
+function check(ok: boolean, what: string): string {
+  if (!ok) {
+    failures++;
+    console.log(`   MISSED: ${what}`);
+  }
+  return ok ? 'yes' : 'NO';
+}
+
+function failed(runs: Record<Mode, Run>): string[] {
+  return (Object.entries(runs) as Array<[Mode, Run]>)
+    .filter(([, r]) => !r.result.success)
+    .map(([m, r]) => `${m} failed: ${r.result.error?.code} ${r.result.error?.message}`);
+}
+
+// ── Part 1: real time ──────────────────────────────────────────────────────────────────────────────────────
 const wall = performance.now();
-const runs = await Promise.all(
-  SECONDS.map(async (T) => {
-    const [adaptive, baseline] = await Promise.all([publishOnce(T), publishOnce(T, BASELINE_INTERVAL_MS)]);
-    return { T, adaptive, baseline };
+const realEmu = await startEmulator({ seed: 3 });
+const real = await Promise.all(
+  REAL_SECONDS.map(async (T) => {
+    const Tms = T * 1000;
+    const [publisher, connector, fixed] = await Promise.all(
+      (['publisher', 'connector', 'fixed'] as const).map((m) => publishOnce(realEmu, m, Tms, 180_000)),
+    );
+    return { Tms, runs: { publisher, connector, fixed } as Record<Mode, Run> };
   }),
 );
-await emu.close();
+await realEmu.close();
 
-const pad = (s: string | number, n: number) => String(s).padStart(n);
-console.log('polling: adaptive schedule vs fixed 5 s interval (emulator, real time, concurrent runs)');
 console.log(
-  `${pad('T', 6)} ${pad('adaptive ms', 12)} ${pad('target ms', 10)} ${pad('reads', 6)} ${pad('planned', 8)} ${pad('log2(T/250ms)', 14)} | ${pad('fixed-5s ms', 12)} ${pad('reads', 6)} ${pad('fixed/adaptive', 15)}  ok`,
+  'polling, part 1: real time against the emulator (all runs concurrent); target latency ≤ 1.25·T + 200 ms',
 );
-let failures = 0;
-for (const { T, adaptive, baseline } of runs) {
-  const target = 1.25 * T * 1000 + 200;
-  const planned = plannedReadTimes({ maxWaitTime: 180_000 }).filter((t) => t <= T * 1000 + 200).length + 1;
-  const ok =
-    adaptive.result.success &&
-    baseline.result.success &&
-    adaptive.latencyMs <= target &&
-    adaptive.reads <= planned + 2;
-  if (!ok) failures++;
-  console.log(
-    `${pad(`${T}s`, 6)} ${pad(adaptive.latencyMs.toFixed(0), 12)} ${pad(target.toFixed(0), 10)} ${pad(adaptive.reads, 6)} ${pad(planned, 8)} ${pad(Math.log2((T * 1000) / 250).toFixed(1), 14)} | ${pad(baseline.latencyMs.toFixed(0), 12)} ${pad(baseline.reads, 6)} ${pad((baseline.latencyMs / adaptive.latencyMs).toFixed(2), 15)}  ${ok ? 'yes' : 'NO'}`,
-  );
-  if (!adaptive.result.success)
-    console.log(`   adaptive failed: ${adaptive.result.error?.code} ${adaptive.result.error?.message}`);
-  if (!baseline.result.success)
-    console.log(`   baseline failed: ${baseline.result.error?.code} ${baseline.result.error?.message}`);
-}
 console.log(
-  `wall time ${((performance.now() - wall) / 1000).toFixed(1)} s; ${failures === 0 ? 'target met' : `${failures} run(s) missed the target`}`,
+  `${pad('', 6)} ${pad('', 9)} | ${pad('Publisher (no gap cap)', 24)} | ${pad('connector (≤ 5 s gaps)', 26)} | ${pad('fixed 5 s', 13)} |`,
+);
+console.log(
+  `${pad('T', 6)} ${pad('target ms', 9)} | ${pad('ms', 7)} ${pad('reads', 5)} ${pad('bound', 5)} ${pad('ok', 4)} | ${pad('ms', 7)} ${pad('reads', 5)} ${pad('planned', 7)} ${pad('ok', 4)} | ${pad('ms', 7)} ${pad('reads', 5)} | fixed/Publisher`,
+);
+for (const { Tms, runs } of real) {
+  const { publisher: p, connector: c, fixed: f } = runs;
+  const problems = failed(runs);
+  const pOk = p.result.success && p.latencyMs <= target(Tms) && p.reads <= logBound(Tms);
+  const cOk = c.result.success && c.latencyMs <= target(Tms) && c.reads <= connectorPlanned(Tms, 180_000) + 2;
+  console.log(
+    `${pad(fmtT(Tms), 6)} ${pad(target(Tms).toFixed(0), 9)} | ${pad(p.latencyMs.toFixed(0), 7)} ${pad(p.reads, 5)} ${pad(logBound(Tms), 5)} ${pad(pOk ? 'yes' : 'NO', 4)} | ${pad(c.latencyMs.toFixed(0), 7)} ${pad(c.reads, 5)} ${pad(connectorPlanned(Tms, 180_000), 7)} ${pad(cOk ? 'yes' : 'NO', 4)} | ${pad(f.latencyMs.toFixed(0), 7)} ${pad(f.reads, 5)} | ${pad((f.latencyMs / p.latencyMs).toFixed(2), 15)}`,
+  );
+  check(pOk, `Publisher at T=${fmtT(Tms)}`);
+  check(cOk, `connector at T=${fmtT(Tms)}`);
+  check(f.result.success, `baseline at T=${fmtT(Tms)}`);
+  for (const line of problems) console.log(`   ${line}`);
+}
+console.log(`part 1 wall time ${((performance.now() - wall) / 1000).toFixed(1)} s`);
+
+// ── Part 2: virtual time ───────────────────────────────────────────────────────────────────────────────────
+const virtualWall = performance.now();
+const virtualEmu = await startEmulator({ seed: 4 });
+const frozen = await virtualEmu.control.freezeClock(true);
+let virtualNow = frozen.now;
+const virtualTime: Pick<InstagramConfig, 'clock' | 'sleep'> = {
+  clock: { now: () => virtualNow },
+  sleep: async (ms: number) => {
+    if (ms <= 0) return;
+    virtualNow += ms;
+    await virtualEmu.control.advanceClock(ms);
+  },
+};
+console.log(
+  '\npolling, part 2: virtual time (the emulator clock is advanced by the sleeps); reads as T grows',
+);
+console.log(
+  `${pad('T', 6)} | ${pad('Publisher reads', 15)} ${pad('bound', 5)} ${pad('latency/T', 9)} | ${pad('connector reads', 15)} ${pad('latency/T', 9)} | ${pad('fixed-5s reads', 14)} ${pad('latency/T', 9)} | ok`,
+);
+for (const T of VIRTUAL_SECONDS) {
+  const Tms = T * 1000;
+  const maxWait = 2 * Tms + 60_000;
+  const runs = {} as Record<Mode, Run>;
+  for (const m of ['publisher', 'connector', 'fixed'] as const)
+    runs[m] = await publishOnce(virtualEmu, m, Tms, maxWait, virtualTime);
+  const { publisher: p, connector: c, fixed: f } = runs;
+  const ok =
+    p.result.success &&
+    c.result.success &&
+    f.result.success &&
+    p.reads <= logBound(Tms) &&
+    p.latencyMs <= target(Tms) &&
+    c.latencyMs <= target(Tms);
+  console.log(
+    `${pad(fmtT(Tms), 6)} | ${pad(p.reads, 15)} ${pad(logBound(Tms), 5)} ${pad((p.latencyMs / Tms).toFixed(3), 9)} | ${pad(c.reads, 15)} ${pad((c.latencyMs / Tms).toFixed(3), 9)} | ${pad(f.reads, 14)} ${pad((f.latencyMs / Tms).toFixed(3), 9)} | ${check(ok, `virtual T=${fmtT(Tms)}`)}`,
+  );
+  for (const line of failed(runs)) console.log(`   ${line}`);
+}
+await virtualEmu.close();
+console.log(`part 2 wall time ${((performance.now() - virtualWall) / 1000).toFixed(1)} s`);
+
+console.log(
+  `total wall time ${((performance.now() - wall) / 1000).toFixed(1)} s; ${failures === 0 ? 'all targets met' : `${failures} check(s) missed`}`,
 );
 process.exitCode = failures === 0 ? 0 : 1;
