@@ -53,8 +53,15 @@ afterAll(() => {
   nock.cleanAll();
 });
 
+/** Error codes and result outcomes observed: proves the scenarios reached the paths they are named for. */
+const reached = new Set<string>();
+
 /** Everything observable about an outcome, as text. */
 function observe(outcome: unknown): void {
+  const code = (outcome as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') reached.add(code);
+  const result = (outcome as { outcome?: unknown } | null)?.outcome;
+  if (typeof result === 'string') reached.add(`outcome:${result}`);
   if (outcome instanceof Error) {
     record(
       outcome.message,
@@ -168,6 +175,7 @@ describe('canary: no token or message text anywhere', () => {
         await svc.sendInstagramMessage('42', `${text} ${'x'.repeat(1000)}`, 'c').catch((e: unknown) => e),
       );
       observe(await svc.sendInstagramMessage('', text, 'c').catch((e: unknown) => e));
+      observe(await svc.sendInstagramMessage('42', ' \n ', 'c').catch((e: unknown) => e));
       observe(audit.audits);
       observeCall(() => createInstagramService({ accessToken: '', apiVersion: TOKEN }));
       observeCall(() => createInstagramService({ accessToken: TOKEN, apiVersion: TOKEN }));
@@ -317,7 +325,35 @@ describe('canary: no token or message text anywhere', () => {
     });
   }
 
-  it('the canary itself works: events reached stderr, and a leaked token would be caught', () => {
+  it('the canary itself works: every path was reached, events reached stderr, a leak would be caught', () => {
+    expect([...reached].sort()).toEqual(
+      [
+        'EMPTY_MESSAGE',
+        'INVALID_API_VERSION',
+        'INVALID_BASE_URL',
+        'INVALID_RECIPIENT',
+        'INVALID_REQUEST',
+        'INVALID_RESPONSE',
+        'INVALID_WEBHOOK_PAYLOAD',
+        'MESSAGE_TOO_LONG',
+        'MESSAGING_WINDOW_CLOSED',
+        'META_SERVER_ERROR',
+        'MISSING_ACCESS_TOKEN',
+        'MISSING_PAGE_ID',
+        'NETWORK_ERROR',
+        'PERMISSION_DENIED',
+        'PRIVATE_REPLY_USED',
+        'RATE_LIMITED',
+        'RECIPIENT_NOT_FOUND',
+        'RECIPIENT_UNAVAILABLE',
+        'SEND_WAIT_TOO_LONG',
+        'TIMEOUT',
+        'TOKEN_INVALID',
+        'UNEXPECTED_ERROR',
+        'outcome:sent',
+        'outcome:unknown',
+      ].sort(),
+    );
     const all = captured.join('\n');
     expect(all).toContain('"type":"audit"');
     expect(all).toContain('"type":"security"');

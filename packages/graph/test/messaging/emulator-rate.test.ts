@@ -1,6 +1,6 @@
 /**
- * Integration: a burst of 1,000 sends through two MessagingClients sharing one SendLimiter completes with
- * zero rate-limit answers from the emulator (`maxAttempts: 1`, so a single 613 would fail the send), and
+ * Integration: a burst of 1,000 text sends (plus 100 image sends on the separate media budget) through two
+ * MessagingClients sharing one SendLimiter completes with zero rate-limit answers from the emulator (`maxAttempts: 1`, so a single 613 would fail the send), and
  * the emulator's ground truth (`control.state().messages`) holds all 1,000. A control burst without the
  * limiter shows the emulator does enforce the rate. The account runs at 250 text sends/s on both sides to
  * keep the test short (no timing assertions here); the achieved-rate target (≥ 90% of Meta's 100/s, zero
@@ -12,6 +12,9 @@ import { MessagingClient, SendLimiter, type SendResult } from '../../src/index.j
 
 const RATE = 250;
 const SENDS = 1000;
+/** Attachments have their own, lower budget (Meta: 10/s; here 25/s): sent alongside the text burst. */
+const MEDIA_RATE = 25;
+const MEDIA_SENDS = 100;
 let emu: RunningEmulator;
 
 beforeAll(async () => {
@@ -21,18 +24,21 @@ afterAll(async () => {
   await emu.close();
 });
 
-it(`1,000 concurrent sends: zero 613 from the emulator, all delivered (${RATE}/s)`, {
+it(`1,000 concurrent text sends (${RATE}/s) + ${MEDIA_SENDS} media sends (${MEDIA_RATE}/s): zero 613, all delivered`, {
   timeout: 30_000,
 }, async () => {
   const account = await emu.control.createAccount({ loginType: 'instagram' });
-  await emu.control.setSendRate(account.igUserId, { textPerSecond: RATE });
+  await emu.control.setSendRate(account.igUserId, { textPerSecond: RATE, mediaPerSecond: MEDIA_RATE });
   const users: { igsid: string; at: number }[] = [];
   for (let i = 0; i < 10; i++) {
     const { igsid } = await emu.control.createUser();
     const { timestamp } = await emu.control.userMessage(igsid, { igUserId: account.igUserId, text: 'hi' });
     users.push({ igsid, at: timestamp });
   }
-  const limiter = new SendLimiter({ rates: { text: { limit: RATE, intervalMs: 1000 } }, maxWaitMs: 60_000 });
+  const limiter = new SendLimiter({
+    rates: { text: { limit: RATE, intervalMs: 1000 }, media: { limit: MEDIA_RATE, intervalMs: 1000 } },
+    maxWaitMs: 60_000,
+  });
   const make = () =>
     new MessagingClient({
       login: 'instagram',
@@ -50,6 +56,12 @@ it(`1,000 concurrent sends: zero 613 from the emulator, all delivered (${RATE}/s
     results.push(
       client.sendText(user.igsid, `message ${i}`, { conversation: { lastUserMessageAt: user.at } }),
     );
+    if (i % (SENDS / MEDIA_SENDS) === 0) {
+      const image = { type: 'image' as const, url: `https://cdn.example.com/${i}.jpg` };
+      results.push(
+        client.sendAttachment(user.igsid, image, { conversation: { lastUserMessageAt: user.at } }),
+      );
+    }
   }
   const settled = await Promise.allSettled(results);
   const failures = settled.filter((s) => s.status === 'rejected');
@@ -58,10 +70,10 @@ it(`1,000 concurrent sends: zero 613 from the emulator, all delivered (${RATE}/s
   const sent = settled.map((s) => (s as PromiseFulfilledResult<SendResult>).value);
   expect(sent.every((r) => r.outcome === 'sent' && r.attempts === 1)).toBe(true);
 
-  // Ground truth: the emulator stored every one of the 1,000 messages, each once.
+  // Ground truth: the emulator stored every one of the 1,000 texts and 100 images, each once.
   const truth = await outbound(account.igUserId);
-  expect(truth).toHaveLength(SENDS);
-  expect(new Set(truth.map((m) => m.text)).size).toBe(SENDS);
+  expect(truth).toHaveLength(SENDS + MEDIA_SENDS);
+  expect(new Set(truth.filter((m) => m.text !== undefined).map((m) => m.text)).size).toBe(SENDS);
   expect(new Set(truth.map((m) => m.mid))).toEqual(
     new Set(sent.map((r) => (r as { messageId: string }).messageId)),
   );
@@ -83,7 +95,7 @@ it(`1,000 concurrent sends: zero 613 from the emulator, all delivered (${RATE}/s
   );
   const refused = burst.filter((s) => s.status === 'rejected' && graphCode(s.reason) === 613);
   expect(refused.length).toBeGreaterThan(0);
-  expect(refused.length + (await outbound(account.igUserId)).length - SENDS).toBe(2 * RATE);
+  expect(refused.length + (await outbound(account.igUserId)).length - SENDS - MEDIA_SENDS).toBe(2 * RATE);
 });
 
 function graphCode(reason: unknown): number | undefined {
