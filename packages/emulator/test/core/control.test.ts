@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ALL_PERMISSIONS } from '../../src/core/account-settings.js';
 import { type Acct, err, harness, useHarness } from '../helpers/http.js';
 
 const h = useHarness({ seed: 5 });
@@ -20,6 +21,29 @@ describe('POST /__emulator/accounts', () => {
     );
     expect(JSON.stringify(st)).not.toContain(a.accessToken);
     expect(JSON.stringify(st)).not.toContain(a.appSecret);
+  });
+
+  it('gives each flavour every permission it has, Human Agent and a 60-day token by default', async () => {
+    const fb = await h.account();
+    const ig = await h.account({ loginType: 'instagram' });
+    const st = await h.state();
+    const perms = (id: string) =>
+      (st['accounts']!.find((x) => (x as Acct).igUserId === id) as { permissions: string[] }).permissions;
+    expect(perms(fb.igUserId)).toEqual([...ALL_PERMISSIONS.facebook]);
+    expect(perms(fb.igUserId)).toContain('instagram_manage_contents');
+    expect(perms(ig.igUserId)).toEqual([...ALL_PERMISSIONS.instagram]);
+    for (const acct of [fb, ig]) {
+      const dbg = await h.req(
+        'GET',
+        `/v26.0/debug_token?input_token=${encodeURIComponent(acct.accessToken)}`,
+        {
+          token: `${acct.appId}|${acct.appSecret}`,
+        },
+      );
+      const data = dbg.body['data'] as { expires_at: number; issued_at: number; is_valid: boolean };
+      expect(data.is_valid).toBe(true);
+      expect(data.expires_at - data.issued_at).toBe(60 * 86_400);
+    }
   });
 
   it('reuses an app when appId is given and validates input', async () => {

@@ -180,6 +180,28 @@ describe('video containers', () => {
     expect(err(pub).error_subcode).toBe(subcode);
   });
 
+  it('check cover_url as an image (unfetchable → 2207052, not JPEG → 2207005) and keep share_to_feed', async () => {
+    const reel = (extra: Record<string, unknown>) =>
+      h.container(a, { media_type: 'REELS', video_url: vid('?duration=20'), ...extra });
+    const unreachable = await reel({ cover_url: 'https://unreachable.invalid/c.jpg' });
+    const png = await reel({ cover_url: img('?format=png') });
+    const good = await reel({ cover_url: img('?w=1080&h=1920'), thumb_offset: 2000, share_to_feed: false });
+    await h.advance(60_000);
+    expect((await h.status(a, unreachable)).body['status']).toContain('2207052');
+    expect((await h.status(a, png)).body['status']).toContain('2207005');
+    expect((await h.status(a, good)).body['status_code']).toBe('FINISHED');
+    const id = String((await h.publish(a, good)).body['id']);
+    const m = await h.req('GET', `/v26.0/${id}?fields=media_type,media_product_type,is_shared_to_feed`, {
+      token: a.accessToken,
+    });
+    expect(m.body).toEqual({
+      id,
+      media_type: 'VIDEO',
+      media_product_type: 'REELS',
+      is_shared_to_feed: false,
+    });
+  });
+
   it('stories: video up to 60 s', async () => {
     const ok = await h.container(a, { media_type: 'STORIES', video_url: vid('?duration=59') });
     const long = await h.container(a, { media_type: 'STORIES', video_url: vid('?duration=61') });
