@@ -93,7 +93,10 @@ export class Publisher {
     try {
       checkpoint = await checkpoints.acquire(key, this.#owner, leaseMs);
     } catch {
-      return fail('API_ERROR', 'The checkpoint store is unavailable.', true, { idempotencyKey: key });
+      return fail('API_ERROR', 'The checkpoint store is unavailable.', true, {
+        idempotencyKey: key,
+        checkpointStore: true,
+      });
     }
     if (!checkpoint)
       return fail('BUSY', 'Another worker is publishing this idempotency key.', true, {
@@ -101,11 +104,21 @@ export class Publisher {
       });
     let version = checkpoint.version;
     const record = async (stage: PublishStage, data: CheckpointData): Promise<void> => {
-      const next = await checkpoints.put(
-        key,
-        { stage, data },
-        { owner: this.#owner, expectedVersion: version, leaseMs },
-      );
+      let next: Checkpoint | undefined;
+      try {
+        next = await checkpoints.put(
+          key,
+          { stage, data },
+          { owner: this.#owner, expectedVersion: version, leaseMs },
+        );
+      } catch {
+        // Nothing moves past an unrecorded stage, so running again later resumes safely.
+        throw failure('API_ERROR', 'The checkpoint store failed to record a stage.', true, {
+          idempotencyKey: key,
+          stage,
+          checkpointStore: true,
+        });
+      }
       if (!next)
         throw failure('BUSY', 'Lost the lease on this idempotency key; another worker took over.', true, {
           idempotencyKey: key,
