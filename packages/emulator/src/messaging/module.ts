@@ -59,13 +59,15 @@ declare module '../core/control.js' {
 export interface MessagingModuleOptions {
   /** Messages kept in ground truth (oldest dropped). @default 10_000 */
   messageCapacity?: number;
+  /** Comments kept (oldest forgotten, with their private-reply state). @default 10_000 */
+  commentCapacity?: number;
   /** Default send rates for every account. */
   sendRate?: Partial<SendRateLimits>;
 }
 
 /** Creates the messaging module. */
 export function messagingModule(options: MessagingModuleOptions = {}): EmulatorModule {
-  const store = new MessagingStore(options.messageCapacity ?? 10_000);
+  const store = new MessagingStore(options.messageCapacity ?? 10_000, options.commentCapacity);
   let rate: SendRateLimiter | undefined;
   return {
     name: 'messaging',

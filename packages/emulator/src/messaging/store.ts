@@ -79,10 +79,15 @@ export class MessagingStore {
   readonly #ring: Array<StoredMessage | undefined>;
   #next = 0;
   readonly #capacity: number;
+  readonly #commentCapacity: number;
 
-  /** @param capacity messages kept (oldest evicted first). */
-  constructor(capacity = 10_000) {
+  /**
+   * @param capacity messages kept (oldest evicted first).
+   * @param commentCapacity comments kept (oldest forgotten first).
+   */
+  constructor(capacity = 10_000, commentCapacity = COMMENT_CAPACITY) {
     this.#capacity = capacity;
+    this.#commentCapacity = commentCapacity;
     this.#ring = new Array<StoredMessage | undefined>(capacity);
   }
 
@@ -110,10 +115,10 @@ export class MessagingStore {
     return m;
   }
 
-  /** Stores a comment, forgetting the oldest past COMMENT_CAPACITY. */
+  /** Stores a comment, forgetting the oldest past the comment capacity. */
   addComment(c: StoredComment): void {
     this.comments.set(c.id, c);
-    if (this.comments.size > COMMENT_CAPACITY) {
+    if (this.comments.size > this.#commentCapacity) {
       const oldest = this.comments.keys().next().value;
       if (oldest !== undefined) this.comments.delete(oldest);
     }

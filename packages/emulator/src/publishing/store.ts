@@ -77,7 +77,7 @@ export interface DeletedMedia {
 }
 
 /** Deleted-media records kept in ground truth (oldest dropped). */
-export const DELETED_MEDIA_CAP = 10_000;
+export const DELETED_MEDIA_CAP = 1000;
 
 /** 24 h container lifetime. */
 export const CONTAINER_TTL_MS = 24 * 3600_000;

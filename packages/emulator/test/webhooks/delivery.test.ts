@@ -10,7 +10,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setup(opts: { timeoutMs?: number; maxBatch?: number; logCapacity?: number } = {}) {
+async function setup(
+  opts: {
+    timeoutMs?: number;
+    maxBatch?: number;
+    logCapacity?: number;
+    maxPendingPerApp?: number;
+    maxRetrying?: number;
+  } = {},
+) {
   const receiver = await startReceiver();
   const clock = fakeClock();
   const queue = new WebhookDeliveryQueue({ clock, ...opts });
@@ -168,6 +176,39 @@ describe('WebhookDeliveryQueue', () => {
     expect(log.at(-1)!.at - log[0]!.at).toBeGreaterThan(RETRY_HORIZON_MS - 12 * 60 * 60_000);
     expect(log.slice(0, -1).every((r) => r.outcome === 'retry_scheduled')).toBe(true);
     expect(queue.retryingCount).toBe(0);
+  });
+
+  it('drops the oldest updates past maxPendingPerApp and logs them as overflow', async () => {
+    const { receiver, queue, target } = await setup({ maxPendingPerApp: 3 });
+    receiver.setRespond(() => 'hang');
+    queue.enqueue(target, [msg('ig1', 0)]);
+    await receiver.waitFor(1); // the lane is busy: later updates wait
+    queue.enqueue(
+      target,
+      [1, 2, 3, 4, 5].map((n) => msg('ig1', n)),
+    );
+    expect(queue.log.list()).toMatchObject([
+      { attempt: 0, ok: false, error: 'overflow', outcome: 'gave_up', eventCount: 2, accountIds: ['ig1'] },
+    ]);
+    receiver.setRespond(() => 200);
+    receiver.release(200);
+    await receiver.waitFor(2);
+    await queue.idle();
+    const kept = body(receiver, 1).entry[0]!.messaging!.map((m) => (m as { timestamp: number }).timestamp);
+    expect(kept).toEqual([3, 4, 5]);
+  });
+
+  it('keeps at most maxRetrying failed batches, dropping the oldest as overflow', async () => {
+    const { receiver, queue, target } = await setup({ maxRetrying: 2 });
+    receiver.setRespond(() => 500);
+    for (const appId of ['a1', 'a2', 'a3']) {
+      queue.enqueue({ ...target, appId }, [msg('ig1', 1)]);
+      await receiver.waitFor(receiver.received.length + 2); // first attempt + immediate retry
+      await queue.idle();
+    }
+    expect(queue.retryingCount).toBe(2);
+    const overflow = queue.log.list().filter((r) => r.error === 'overflow');
+    expect(overflow).toMatchObject([{ appId: 'a1', attempt: 2, outcome: 'gave_up', eventCount: 1 }]);
   });
 
   it('keeps the log bounded', async () => {
