@@ -4,8 +4,8 @@
  * or "no answer" with whether the request may have reached Meta.
  */
 import { GraphClient, type GraphNetworkError, isGraphApiError, isGraphNetworkError } from '../core/index.js';
-import { type GraphErrorFields, readGraphError } from './error-mapping.js';
 import { ConfigurationError } from './errors.js';
+import { type GraphErrorFields, readGraphError } from './graph-error-fields.js';
 
 /** Settings of the messaging transport. */
 export interface TransportSettings {

@@ -3,9 +3,9 @@
  * reactions, sender actions, private replies) on both hosts, with the messaging policy checked and the
  * per-account limiter acquired before every call, and lost answers reported as `outcome: 'unknown'`.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { DEFAULT_GRAPH_VERSION, type GraphClient } from '../core/index.js';
-import { createSendTransport, postMessagesAttempt } from './attempt.js';
+import { randomUUID } from 'node:crypto';
+import { postMessagesAttempt } from './attempt.js';
+import { type ClientConfig, resolveClientConfig } from './client-config.js';
 import type {
   CallOptions,
   MessagingClientOptions,
@@ -13,8 +13,7 @@ import type {
   SendResult,
   UserSendOptions,
 } from './client-types.js';
-import { ConfigurationError, type ServiceUnavailableError } from './errors.js';
-import { getSharedSendLimiter, type SendLimiter } from './limiter.js';
+import { ConfigurationError } from './errors.js';
 import {
   checkConversationPolicy,
   checkPrivateReplyPolicy,
@@ -22,14 +21,11 @@ import {
   type PolicyDecision,
 } from './policy.js';
 import {
-  createReconciliationKey,
-  hashMessageText,
   type ReconcileOptions,
   type ReconcileResult,
   type ReconciliationRecord,
   reconcileUnknownSend,
 } from './reconcile.js';
-import { MESSAGING_RETRY_DEFAULTS, realSleep } from './retry-timing.js';
 import { withCorrelationId } from './send-input.js';
 import { runSendLoop } from './send-loop.js';
 import {
@@ -48,65 +44,15 @@ import {
   type QuickReply,
   type SenderAction,
 } from './send-requests.js';
+import { toSendResult } from './send-result.js';
 import type { InstagramMessage } from './types.js';
 
 /** A policy-aware, rate-limited Instagram Send API client. */
 export class MessagingClient {
-  readonly #graph: GraphClient;
-  readonly #path: string;
-  readonly #token: string | undefined;
-  readonly #limiterKey: string;
-  readonly #accountId?: string;
-  readonly #limiter: SendLimiter | undefined;
-  readonly #now: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
-  readonly #maxAttempts: number;
-  readonly #key: string | Uint8Array;
+  readonly #config: ClientConfig;
 
   constructor(options: MessagingClientOptions) {
-    const token = options.accessToken;
-    if (!options.graph && (typeof token !== 'string' || token.trim() === '')) {
-      throw new ConfigurationError('MessagingClient needs an accessToken (or a graph client)', {
-        code: 'MISSING_ACCESS_TOKEN',
-      });
-    }
-    if (options.login !== 'instagram' && options.login !== 'facebook') {
-      throw new ConfigurationError('login must be "instagram" or "facebook"', { code: 'INVALID_LOGIN' });
-    }
-    if (options.login === 'facebook' && !options.pageId) {
-      throw new ConfigurationError('login "facebook" sends via /{pageId}/messages: pageId is required', {
-        code: 'MISSING_PAGE_ID',
-      });
-    }
-    const clock = options.clock;
-    this.#now = clock ? () => clock.now() : Date.now;
-    const accountId = options.igUserId ?? options.pageId;
-    if (accountId !== undefined) this.#accountId = accountId;
-    this.#graph =
-      options.graph ??
-      createSendTransport({
-        accessToken: token as string,
-        host: options.baseUrl ?? options.login,
-        version: options.version ?? DEFAULT_GRAPH_VERSION,
-        now: this.#now,
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...(accountId !== undefined ? { accountId } : {}),
-      });
-    this.#path =
-      options.login === 'facebook'
-        ? `/${encodeURIComponent(options.pageId as string)}/messages`
-        : '/me/messages';
-    this.#token = token;
-    this.#limiterKey =
-      accountId ??
-      (token !== undefined
-        ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 24)}`
-        : `graph:${this.#graph.baseUrl}`);
-    this.#limiter = options.limiter === false ? undefined : (options.limiter ?? getSharedSendLimiter());
-    this.#sleep = options.sleep ?? realSleep;
-    this.#maxAttempts = Math.max(1, options.maxAttempts ?? MESSAGING_RETRY_DEFAULTS.attempts);
-    this.#key = options.reconciliationKey ?? createReconciliationKey();
+    this.#config = resolveClientConfig(options);
   }
 
   /** Sends a text message (≤ 1000 UTF-8 bytes). */
@@ -177,7 +123,7 @@ export class MessagingClient {
   /** Sends the single private reply allowed for a comment (within 7 days of it). */
   async privateReply(commentId: string, text: string, options: PrivateReplyOptions): Promise<SendResult> {
     const built = withCorrelationId(() => buildPrivateReply(commentId, text), options?.correlationId);
-    const decision = checkPrivateReplyPolicy({ comment: options.comment, now: this.#now() });
+    const decision = checkPrivateReplyPolicy({ comment: options.comment, now: this.#config.now() });
     return this.#send(built, decision, options);
   }
 
@@ -187,7 +133,7 @@ export class MessagingClient {
     messages: Iterable<InstagramMessage>,
     options: Omit<ReconcileOptions, 'key'> = {},
   ): ReconcileResult {
-    return reconcileUnknownSend(record, messages, { ...options, key: this.#key });
+    return reconcileUnknownSend(record, messages, { ...options, key: this.#config.reconciliationKey });
   }
 
   #toUser(build: () => BuiltSend, options: UserSendOptions): Promise<SendResult> {
@@ -208,7 +154,7 @@ export class MessagingClient {
       kind,
       conversation: options.conversation,
       humanAgent: options.humanAgent === true,
-      now: this.#now(),
+      now: this.#config.now(),
     });
     return this.#send(built, decision, options);
   }
@@ -221,64 +167,39 @@ export class MessagingClient {
       ? { ...built.body, messaging_type: 'MESSAGE_TAG', tag: allowed.tag }
       : built.body;
     const signal = options.signal;
-    let attemptStartedAt = this.#now();
+    let attemptStartedAt = this.#config.now();
     const outcome = await runSendLoop({
       attempt: async () => {
-        if (this.#limiter) {
+        if (this.#config.limiter) {
           for (const cls of built.classes) {
-            await this.#limiter.acquire(this.#limiterKey, cls, {
+            await this.#config.limiter.acquire(this.#config.limiterKey, cls, {
               ...(signal ? { signal } : {}),
               ...(correlationId !== undefined ? { correlationId } : {}),
             });
           }
         }
-        attemptStartedAt = this.#now();
+        attemptStartedAt = this.#config.now();
         return postMessagesAttempt({
-          client: this.#graph,
-          path: this.#path,
+          client: this.#config.graph,
+          path: this.#config.path,
           body,
-          secrets: [this.#token, built.text],
+          secrets: [this.#config.token, built.text],
           ...(signal ? { signal } : {}),
         });
       },
-      maxAttempts: this.#maxAttempts,
-      sleep: this.#sleep,
+      maxAttempts: this.#config.maxAttempts,
+      sleep: this.#config.sleep,
       ...(correlationId !== undefined ? { correlationId } : {}),
       retryNetworkFailure: (r) => !built.duplicateRisk || r.requestSent === 'no',
     });
-    if (outcome.ok) {
-      const res = (outcome.data ?? {}) as { recipient_id?: unknown; message_id?: unknown };
-      return {
-        outcome: 'sent',
-        kind: built.kind,
-        ...(typeof res.recipient_id === 'string' ? { recipientId: res.recipient_id } : {}),
-        ...(typeof res.message_id === 'string' ? { messageId: res.message_id } : {}),
-        attempts: outcome.attempts,
-        dedupeKey,
-        sentAt: attemptStartedAt,
-        ...(allowed.tag ? { tag: allowed.tag } : {}),
-      };
-    }
-    const last = outcome.last;
-    if (built.duplicateRisk && last.kind === 'network' && last.requestSent === 'maybe') {
-      const recipient = (body as { recipient: { id: string } | { comment_id: string } }).recipient;
-      return {
-        outcome: 'unknown',
-        kind: built.kind,
-        attempts: outcome.attempts,
-        dedupeKey,
-        error: outcome.error as ServiceUnavailableError,
-        reconciliation: {
-          dedupeKey,
-          recipient,
-          ...(this.#accountId !== undefined ? { accountId: this.#accountId } : {}),
-          attemptedAt: attemptStartedAt,
-          kind: built.kind,
-          ...(built.text !== undefined ? { textHash: hashMessageText(built.text, this.#key) } : {}),
-          ...(built.attachmentTypes !== undefined ? { attachmentTypes: built.attachmentTypes } : {}),
-        },
-      };
-    }
-    throw outcome.error;
+    return toSendResult(outcome, {
+      built,
+      body,
+      dedupeKey,
+      attemptedAt: attemptStartedAt,
+      key: this.#config.reconciliationKey,
+      ...(allowed.tag ? { tag: allowed.tag } : {}),
+      ...(this.#config.accountId !== undefined ? { accountId: this.#config.accountId } : {}),
+    });
   }
 }

@@ -88,24 +88,23 @@ export class SendLimiter {
       return Promise.resolve();
     }
     const predicted = this.#predictGrantAt(bucket, bucket.active, now) - now;
-    const cid = options.correlationId !== undefined ? { correlationId: options.correlationId } : {};
-    if (bucket.active >= this.#maxQueue) {
+    const full = bucket.active >= this.#maxQueue;
+    if (full || predicted > this.#maxWaitMs) {
       return Promise.reject(
         new SendQueueFullError(
-          `send queue for this account is full (${this.#maxQueue})`,
-          'SEND_QUEUE_FULL',
+          full
+            ? `send queue for this account is full (${this.#maxQueue})`
+            : `predicted wait ${predicted} ms exceeds maxWaitMs ${this.#maxWaitMs}`,
+          full ? 'SEND_QUEUE_FULL' : 'SEND_WAIT_TOO_LONG',
           predicted,
-          { ...cid, details: { sendClass: cls, queued: bucket.active } },
-        ),
-      );
-    }
-    if (predicted > this.#maxWaitMs) {
-      return Promise.reject(
-        new SendQueueFullError(
-          `predicted wait ${predicted} ms exceeds maxWaitMs ${this.#maxWaitMs}`,
-          'SEND_WAIT_TOO_LONG',
-          predicted,
-          { ...cid, details: { sendClass: cls, queued: bucket.active, predictedWaitMs: predicted } },
+          {
+            ...(options.correlationId !== undefined ? { correlationId: options.correlationId } : {}),
+            details: {
+              sendClass: cls,
+              queued: bucket.active,
+              ...(full ? {} : { predictedWaitMs: predicted }),
+            },
+          },
         ),
       );
     }
