@@ -216,7 +216,7 @@ describe('InstagramConnector against the emulator', () => {
     expect(await c.deletePost(r.platformPostId!)).toEqual({ success: true, deletedId: r.platformPostId });
     expect((await publishedMedia(emu, account.igUserId)).some((m) => m.id === r.platformPostId)).toBe(false);
     const album = await c.publishCarousel({ mediaUrls: [IMG, 'https://cdn.example.com/b.jpg'] });
-    const child = (album.metadata?.['childIds'] as string[])[0]!;
+    const child = (album.metadata!['childIds'] as string[])[0]!;
     const state = (await emu.control.state()).media as Array<{ id: string; containerId: string }>;
     const childMedia = state.find((m) => m.containerId === child)!;
     expect(await c.deletePost(childMedia.id)).toMatchObject({

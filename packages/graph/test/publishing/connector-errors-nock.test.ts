@@ -14,7 +14,10 @@ import {
   graphError,
   IG,
   IMG,
+  mockPublish,
+  mockPublishedContainer,
   mockReadyContainer,
+  mockStuckContainer,
   TOKEN,
   useStrictNock,
   VID,
@@ -383,17 +386,7 @@ describe('CONTAINER_ERROR', () => {
 
 describe('CONTAINER_TIMEOUT', () => {
   it('adaptive: stops at maxWaitTime with the container id, reads made, time waited and last status', async () => {
-    let reads = 0;
-    nock(G)
-      .post(`/v18.0/${IG}/media`)
-      .reply(200, { id: 'slow' })
-      .get('/v18.0/slow')
-      .query({ fields: 'status_code' })
-      .times(11)
-      .reply(200, () => {
-        reads++;
-        return { status_code: 'IN_PROGRESS' };
-      });
+    const slow = mockStuckContainer('slow', 11);
     const t = fakeTime();
     const r = await connector(t).publishReel({ mediaUrls: [VID] }, { maxWaitTime: 3000 });
     // Reads at 0, 250, 500, 750, 1000, 1250, 1500, 1800, 2160, 2592 and the last one clamped to 3000.
@@ -407,7 +400,7 @@ describe('CONTAINER_TIMEOUT', () => {
         details: { containerId: 'slow', statusReads: 11, waitedMs: 3000, lastStatus: 'IN_PROGRESS' },
       },
     });
-    expect(reads).toBe(11);
+    expect(slow.reads).toBe(11);
     expect(t.sleeps).toEqual([250, 250, 250, 250, 250, 250, 300, 360, 432, 408]);
   });
 
@@ -459,12 +452,8 @@ describe('CONTAINER_TIMEOUT', () => {
       .reply(503, graphError(2, 'Service unavailable', { is_transient: true }))
       .get('/v18.0/c1')
       .query({ fields: 'status_code' })
-      .reply(200, { status_code: 'FINISHED' })
-      .post(`/v18.0/${IG}/media_publish`, { creation_id: 'c1' })
-      .reply(200, { id: 'm1' })
-      .get('/v18.0/m1')
-      .query(true)
-      .reply(200, {});
+      .reply(200, { status_code: 'FINISHED' });
+    mockPublish('c1', 'm1');
     expect(await feed()).toMatchObject({ success: true, platformPostId: 'm1', metadata: { statusReads: 3 } });
   });
 });
@@ -515,25 +504,11 @@ describe('NETWORK_ERROR: retryable (the connector never re-publishes)', () => {
   it('a dropped media_publish that did publish (status PUBLISHED): success with the media id found', async () => {
     mockReadyContainer('c1').once().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     const t = fakeTime(Date.parse('2026-11-23T12:00:00Z'));
-    nock(G)
-      .get('/v18.0/c1')
-      .query({ fields: 'status_code' })
-      .reply(200, { status_code: 'PUBLISHED' })
-      .get(`/v18.0/${IG}/media`)
-      .query(true)
-      .reply(200, {
-        data: [
-          {
-            id: 'm-new',
-            timestamp: '2026-11-23T12:00:00+0000',
-            media_type: 'IMAGE',
-            media_product_type: 'FEED',
-          },
-        ],
-      })
-      .get('/v18.0/m-new')
-      .query({ fields: 'permalink' })
-      .reply(200, { permalink: 'https://www.instagram.com/p/new/' });
+    mockPublishedContainer(
+      'c1',
+      { id: 'm-new', timestamp: '2026-11-23T12:00:00+0000', media_type: 'IMAGE', media_product_type: 'FEED' },
+      'https://www.instagram.com/p/new/',
+    );
     expect(await feed(t)).toMatchObject({
       success: true,
       platformPostId: 'm-new',

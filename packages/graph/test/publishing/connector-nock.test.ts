@@ -12,6 +12,7 @@ import {
   graphError,
   IG,
   mockFlow,
+  mockStuckContainer,
   TOKEN,
   useStrictNock,
 } from './helpers/graph-nock.js';
@@ -278,17 +279,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
   });
 
   it('times out with maxWaitTime 1000 / pollInterval 100: CONTAINER_TIMEOUT, containerId set, ≤ 10 reads', async () => {
-    let reads = 0;
-    nock(G)
-      .post(`/v18.0/${IG}/media`)
-      .reply(200, { id: 'slow' })
-      .get('/v18.0/slow')
-      .query({ fields: 'status_code' })
-      .times(10)
-      .reply(200, () => {
-        reads++;
-        return { status_code: 'IN_PROGRESS' };
-      });
+    const slow = mockStuckContainer('slow', 10);
     const t = fakeTime();
     const r = await connector(t).publishReel(
       { mediaUrls: ['https://cdn.example.com/r.mp4'] },
@@ -298,7 +289,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
       success: false,
       error: { code: 'CONTAINER_TIMEOUT', retryable: true, details: { containerId: 'slow' } },
     });
-    expect(reads).toBe(10);
+    expect(slow.reads).toBe(10);
     expect(t.sleeps.every((s) => s >= 100 || s === 0)).toBe(true);
   });
 

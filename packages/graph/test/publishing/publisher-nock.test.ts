@@ -17,6 +17,8 @@ import {
   IG,
   IMG,
   mockFlow,
+  mockPublish,
+  mockPublishedContainer,
   mockReadyContainer,
   TOKEN,
   useStrictNock,
@@ -93,12 +95,8 @@ describe('Publisher: stages are durable before the next step', () => {
       .reply(200, () => ({ id: `k${++n}` }))
       .get('/v18.0/k3')
       .query({ fields: 'status_code' })
-      .reply(200, { status_code: 'FINISHED' })
-      .post(`/v18.0/${IG}/media_publish`, { creation_id: 'k3' })
-      .reply(200, { id: 'm3' })
-      .get('/v18.0/m3')
-      .query(true)
-      .reply(200, {});
+      .reply(200, { status_code: 'FINISHED' });
+    mockPublish('k3', 'm3');
     scope.on('request', (req: { method: string; path: string }) => log.push(`${req.method} ${req.path}`));
     const store = loggingStore(log);
     const r = await publisher().publish(
@@ -152,15 +150,8 @@ describe('Publisher: ambiguous media_publish is reconciled, never repeated blind
       governor: false,
     });
     mockReadyContainer('c1').delay(300).reply(200, { id: 'never-seen' });
-    nock(G)
-      .get('/v18.0/c1')
-      .query({ fields: 'status_code' })
-      .reply(200, { status_code: 'FINISHED' })
-      .post(`/v18.0/${IG}/media_publish`, { creation_id: 'c1' })
-      .reply(200, { id: 'm1' })
-      .get('/v18.0/m1')
-      .query(true)
-      .reply(200, {});
+    nock(G).get('/v18.0/c1').query({ fields: 'status_code' }).reply(200, { status_code: 'FINISHED' });
+    mockPublish('c1', 'm1');
     const r = await publisher({ client }).publish(reel, {
       idempotencyKey: 't',
       checkpoints: new CrashingStore(),
@@ -179,26 +170,17 @@ describe('Publisher: ambiguous media_publish is reconciled, never repeated blind
     });
     expect((await store.get('d'))?.stage).toBe('publish_attempted');
     // Later: the container turns out PUBLISHED; the media id is found among recent media. No media_publish.
-    nock(G)
-      .get('/v18.0/c1')
-      .query({ fields: 'status_code' })
-      .reply(200, { status_code: 'PUBLISHED' })
-      .get(`/v18.0/${IG}/media`)
-      .query(true)
-      .reply(200, {
-        data: [
-          {
-            id: 'm-live',
-            timestamp: '2026-11-23T12:00:01+0000',
-            caption: 'Secret launch caption',
-            media_type: 'VIDEO',
-            media_product_type: 'REELS',
-          },
-        ],
-      })
-      .get('/v18.0/m-live')
-      .query(true)
-      .reply(200, { permalink: 'https://www.instagram.com/reel/live/' });
+    mockPublishedContainer(
+      'c1',
+      {
+        id: 'm-live',
+        timestamp: '2026-11-23T12:00:01+0000',
+        caption: 'Secret launch caption',
+        media_type: 'VIDEO',
+        media_product_type: 'REELS',
+      },
+      'https://www.instagram.com/reel/live/',
+    );
     const again = await publisher().publish(reel, { idempotencyKey: 'd', checkpoints: store });
     expect(again).toMatchObject({
       success: true,

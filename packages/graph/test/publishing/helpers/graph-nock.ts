@@ -86,6 +86,16 @@ export function mockFlow(m: FlowMock): nock.Scope {
     .reply(200, m.permalink === undefined ? { id: m.mediaId } : { permalink: m.permalink, id: m.mediaId });
 }
 
+/** Mocks the end of a flow: `POST /media_publish` with `creation_id` → `mediaId`, then its permalink read. */
+export function mockPublish(containerId: string, mediaId: string, permalink?: string): nock.Scope {
+  return nock(G)
+    .post(`/v18.0/${IG}/media_publish`, { creation_id: containerId })
+    .reply(200, { id: mediaId })
+    .get(`/v18.0/${mediaId}`)
+    .query({ fields: 'permalink' })
+    .reply(200, permalink === undefined ? { id: mediaId } : { permalink, id: mediaId });
+}
+
 /** Mocks `POST /media` → container, status FINISHED, and lets the caller chain what `media_publish` answers. */
 export function mockReadyContainer(containerId: string): nock.Interceptor {
   return nock(G)
@@ -95,6 +105,50 @@ export function mockReadyContainer(containerId: string): nock.Interceptor {
     .query({ fields: 'status_code' })
     .reply(200, { status_code: 'FINISHED' })
     .post(`/v18.0/${IG}/media_publish`, { creation_id: containerId });
+}
+
+/**
+ * Mocks `POST /media` → `containerId`, which then answers IN_PROGRESS to exactly `reads` status reads.
+ * Returns a live counter of the reads made.
+ */
+export function mockStuckContainer(containerId: string, reads: number): { readonly reads: number } {
+  let n = 0;
+  nock(G)
+    .post(`/v18.0/${IG}/media`)
+    .reply(200, { id: containerId })
+    .get(`/v18.0/${containerId}`)
+    .query({ fields: 'status_code' })
+    .times(reads)
+    .reply(200, () => {
+      n++;
+      return { status_code: 'IN_PROGRESS' };
+    });
+  return {
+    get reads() {
+      return n;
+    },
+  };
+}
+
+/**
+ * Mocks what follows a lost `media_publish` answer when the post did go live: the container reads PUBLISHED,
+ * the account's recent media list `media`, and the found media's permalink.
+ */
+export function mockPublishedContainer(
+  containerId: string,
+  media: { id: string; timestamp: string; media_type: string; media_product_type: string; caption?: string },
+  permalink?: string,
+): nock.Scope {
+  return nock(G)
+    .get(`/v18.0/${containerId}`)
+    .query({ fields: 'status_code' })
+    .reply(200, { status_code: 'PUBLISHED' })
+    .get(`/v18.0/${IG}/media`)
+    .query(true)
+    .reply(200, { data: [media] })
+    .get(`/v18.0/${media.id}`)
+    .query({ fields: 'permalink' })
+    .reply(200, permalink === undefined ? { id: media.id } : { id: media.id, permalink });
 }
 
 /** The URL of a test image / video on a public CDN (never fetched: Graph calls are mocked). */
