@@ -88,6 +88,9 @@ export function toPublishError(error: unknown, step: PublishStep): PublishErrorI
     return { code: 'OAUTH_ERROR', message: e.message, retryable: false, details };
   if (e.code === 9 || e.subcode === 2207042)
     return { code: 'PUBLISH_LIMIT', message: e.message, retryable: true, details };
+  // -2/2207020: the container expired (over 24 h) — the same outcome as a container whose status reads EXPIRED.
+  if (e.subcode === 2207020)
+    return { code: 'CONTAINER_ERROR', message: e.message, retryable: false, details };
   if (isMediaError(e, step)) {
     const retryable =
       e.isTransient ||

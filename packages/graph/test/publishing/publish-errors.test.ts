@@ -15,6 +15,8 @@ describe('toPublishError', () => {
     [api(400, 36003, 2207009), 'create', 'MEDIA_ERROR', false],
     [api(400, -2, 2207003, true), 'create', 'MEDIA_ERROR', true],
     [api(400, -1, 2207053), 'status', 'MEDIA_ERROR', true],
+    [api(400, -2), 'create', 'MEDIA_ERROR', true],
+    [api(400, -2, 2207020), 'publish', 'CONTAINER_ERROR', false],
     [api(429), 'create', 'RATE_LIMIT', true],
     [api(400, 4), 'create', 'RATE_LIMIT', true],
     [api(400, 17), 'publish', 'RATE_LIMIT', true],

@@ -8,6 +8,7 @@
  * 4. The limits in `limits.ts` for the target.
  * Every failure is `{ ok: false, code: 'MEDIA_ERROR', reason, message, retryable }`; this never throws.
  */
+import { readUpTo, totalFromContentRange } from './http-read.js';
 import { readJpegInfo, readPngSize, type SniffedFormat, sniffFormat } from './image-header.js';
 import {
   checkContentType,
@@ -125,24 +126,6 @@ async function request(
   }
 }
 
-async function readUpTo(res: Response, max: number): Promise<Buffer> {
-  if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    while (total < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(Buffer.from(value));
-      total += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).subarray(0, max);
-}
-
 function statusFail(status: number): Fail {
   return new Fail(
     'http_status',
@@ -150,11 +133,6 @@ function statusFail(status: number): Fail {
     { status },
     status >= 500 || status === 429,
   );
-}
-
-function totalFromContentRange(h: string | null): number | undefined {
-  const m = h ? /\/(\d+)\s*$/.exec(h) : null;
-  return m ? Number(m[1]) : undefined;
 }
 
 async function rangeGet(url: string, from: number, to: number, o: PreflightOptions) {
