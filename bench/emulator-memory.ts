@@ -1,11 +1,12 @@
 /**
  * Emulator memory and reset speed (issue 4 "Done when"):
  * 1. heap stays flat across 100k requests of a mixed steady-state workload (reads, errors,
- *    container creation with the emulated clock moving so old containers age out), measured
- *    in-process through `handle()` after forced GC (run with --expose-gc; bench/run.ts does);
+ *    container creation with the emulated clock moving so old containers age out, publish +
+ *    delete, token exchange, DMs in and out with Page tokens), measured in-process through
+ *    `handle()` after forced GC (run with --expose-gc; bench/run.ts does);
  * 2. `POST /__emulator/reset` on a populated emulator takes < 10 ms (median of 50).
  */
-import { createEmulator } from '@igkit/emulator';
+import { createEmulator, createModules, messagingModule } from '@igkit/emulator';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const MAX_GROWTH_BYTES = 4 * 1024 * 1024;
@@ -19,7 +20,12 @@ const heap = () => {
   return process.memoryUsage().heapUsed;
 };
 
-const { emulator, control } = createEmulator({ seed: 1 });
+// The default message ring (10,000) would fill only after ~275k requests of this mix; a 1,000 ring
+// reaches its steady state during warm-up, so the measured phase shows whether memory stays flat.
+const modules = createModules().map((m) =>
+  m.name === 'messaging' ? messagingModule({ messageCapacity: 1000 }) : m,
+);
+const { emulator, control } = createEmulator({ seed: 1, modules });
 const call = async (
   method: string,
   url: string,
@@ -39,9 +45,19 @@ const call = async (
 
 await control.freezeClock(true);
 const acct = await control.createAccount();
-await control.settings(acct.igUserId, { bucCallBudget: 1e12, appCallBudget: 1e12 });
+await control.settings(acct.igUserId, {
+  bucCallBudget: 1e12,
+  appCallBudget: 1e12,
+  pageCallBudget: 1e12,
+  publishingLimit: 1e12,
+  containerLimit: 1e12,
+});
 const ig = acct.igUserId;
 const t = acct.accessToken;
+const { igsid } = await control.createUser();
+// Token exchanges run on a second account of the same app, so the workload's own token stays valid.
+const exchanger = await control.createAccount({ appId: acct.appId });
+let exchanged = exchanger.accessToken;
 const seedContainer = JSON.parse(
   (await call('POST', `/v26.0/${ig}/media`, t, { image_url: 'https://x.example/a.jpg' })).body,
 ).id;
@@ -51,7 +67,7 @@ const media = JSON.parse(
 
 async function workload(n: number, offset: number): Promise<void> {
   for (let i = offset; i < offset + n; i++) {
-    switch (i % 10) {
+    switch (i % 11) {
       case 0:
         await call('POST', `/v26.0/${ig}/media`, t, {
           image_url: `https://x.example/${i}.jpg`,
@@ -83,13 +99,54 @@ async function workload(n: number, offset: number): Promise<void> {
       case 8:
         await call('GET', '/v26.0/123/unknown', t);
         break;
+      case 9:
+        // Every 10th of these: publish + delete; token exchange; a DM in and a reply out.
+        switch (Math.floor(i / 10) % 5) {
+          case 0: {
+            const c = JSON.parse(
+              (await call('POST', `/v26.0/${ig}/media`, t, { image_url: 'https://x.example/d.jpg' })).body,
+            ).id;
+            const m = JSON.parse(
+              (await call('POST', `/v26.0/${ig}/media_publish`, t, { creation_id: c })).body,
+            ).id;
+            await call('DELETE', `/v26.0/${m}`, t);
+            break;
+          }
+          case 1: {
+            const r = await call(
+              'GET',
+              `/oauth/access_token?grant_type=fb_exchange_token&client_id=${acct.appId}&client_secret=${acct.appSecret}&fb_exchange_token=${encodeURIComponent(exchanged)}`,
+              undefined,
+            );
+            exchanged = JSON.parse(r.body).access_token;
+            break;
+          }
+          case 2:
+            await control.userMessage(igsid, { igUserId: ig, text: `hi ${i}` });
+            break;
+          case 3:
+            await call('POST', `/v26.0/${acct.pageId}/messages`, acct.pageAccessToken, {
+              recipient: { id: igsid },
+              message: { text: `reply ${i}` },
+            });
+            break;
+          default:
+            await call(
+              'GET',
+              `/v26.0/${acct.pageId}?fields=instagram_business_account`,
+              acct.pageAccessToken,
+            );
+        }
+        break;
       default:
         await call('GET', `/v26.0/${media}?fields=id,media_type,permalink,timestamp`, t);
     }
   }
 }
 
-const warm = Math.floor(REQUESTS / 10);
+// Warm-up: 40 % of the run, past the point where every bounded store is full (7 days of containers
+// ≈ 28k requests, 1,000 messages ≈ 28k requests, 100 tokens, 1,000 deleted media).
+const warm = Math.floor((REQUESTS * 4) / 10);
 await workload(warm, 0);
 const before = heap();
 await workload(REQUESTS - warm, warm);
@@ -101,7 +158,9 @@ console.log(
   `  heap after warm-up ${(before / 1048576).toFixed(1)} MiB, after all ${(after / 1048576).toFixed(1)} MiB`,
 );
 console.log(`  growth ${(growth / 1048576).toFixed(2)} MiB (target ≤ ${MAX_GROWTH_BYTES / 1048576} MiB)`);
-console.log(`  live containers ${state.containers.length}, usage ${JSON.stringify(emulator.usage.size())}`);
+console.log(
+  `  live containers ${state.containers.length}, tokens ${emulator.accounts.tokens.size}, messages ${state.messages.length}, deleted media ${state.deletedMedia.length}, usage ${JSON.stringify(emulator.usage.size())}`,
+);
 const memOk = growth <= MAX_GROWTH_BYTES;
 
 // Reset: populate (accounts, containers, media, faults), then time reset.

@@ -29,6 +29,10 @@ export {
   startEmulator,
 } from './core/server.js';
 export type { EmulatorModule, EmulatorRequest, EmulatorResponse } from './core/types.js';
+// Module factories, for `startEmulator({ modules })` with non-default options (capacities, retry delays).
+export { type MessagingModuleOptions, messagingModule } from './messaging/index.js';
 // Module control interfaces: re-exported so their `EmulatorControl` augmentations reach the built .d.ts.
 export type { MessagingControl, UserAttachmentInput } from './messaging/module.js';
+export { createModules } from './modules.js';
+export { type WebhooksModuleOptions, webhooksModule } from './webhooks/index.js';
 export type { WebhookSettings, WebhooksControl } from './webhooks/module.js';

@@ -81,7 +81,7 @@ export const DELETED_MEDIA_CAP = 1000;
 
 /** 24 h container lifetime. */
 export const CONTAINER_TTL_MS = 24 * 3600_000;
-/** Unpublished containers are forgotten this long after creation (bounded memory). */
+/** Containers (and their duplicate-publish records) are forgotten this long after creation (bounded memory). */
 export const CONTAINER_FORGET_MS = 7 * 24 * 3600_000;
 
 /** Status of a container at `now`. */
@@ -136,10 +136,16 @@ export class PublishingStore {
     return list;
   }
 
-  /** Forgets unpublished containers of an account older than CONTAINER_FORGET_MS. */
+  /**
+   * Forgets containers (published or not) created more than CONTAINER_FORGET_MS ago, with their
+   * duplicate-publish records, so memory stays bounded. The media they produced stay.
+   */
   forgetOld(now: number): void {
-    for (const [id, c] of this.containers)
-      if (c.publishedAt === undefined && now - c.createdAt > CONTAINER_FORGET_MS) this.containers.delete(id);
+    for (const [id, c] of this.containers) {
+      if (now - c.createdAt <= CONTAINER_FORGET_MS) continue;
+      this.containers.delete(id);
+      this.duplicates.delete(id);
+    }
   }
 
   addMedia(m: Media): void {

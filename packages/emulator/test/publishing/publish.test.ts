@@ -30,6 +30,20 @@ describe('media_publish', () => {
     ]);
   });
 
+  it('forgets a container 7 days after creation; a late retry still makes no second post', async () => {
+    const c = await h.container(a, IMG);
+    expect((await h.publish(a, c)).status).toBe(200);
+    expect(err(await h.publish(a, c)).error_subcode).toBe(2207027);
+    await h.advance(7 * 24 * 3600_000 + 1);
+    await h.container(a, IMG); // container creation prunes old containers
+    expect(err(await h.status(a, c))).toMatchObject({ code: 100, error_subcode: 33 });
+    expect(err(await h.publish(a, c))).toMatchObject({ code: 24, error_subcode: 2207006 });
+    const st = await h.state();
+    expect(st['media']).toHaveLength(1);
+    expect((st['containers'] as { id: string }[]).map((x) => x.id)).not.toContain(c);
+    expect(st['duplicatePublishes']).toEqual([]);
+  });
+
   it('refuses a container that is not ready with 9007/2207027', async () => {
     const c = await h.container(a, { media_type: 'REELS', video_url: 'https://cdn.example.com/v.mp4' });
     const r = await h.publish(a, c);
