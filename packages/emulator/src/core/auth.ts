@@ -15,7 +15,8 @@ import type {
   TokenKind,
   TokenRecord,
 } from './accounts.js';
-import { type GraphError, graphError, unsupportedRequest } from './errors.js';
+import { meter, usageHeaders } from './budgets.js';
+import { graphError, unsupportedRequest } from './errors.js';
 import type { GraphRequest } from './types.js';
 import type { UsageMeter } from './usage.js';
 
@@ -101,29 +102,6 @@ function sameHex(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** One rolling call budget (see `Authenticator.#budgets`). */
-interface Budget {
-  key: string;
-  budget: number;
-  windowMs: number;
-  /** Where the budget is reported in `X-Business-Use-Case-Usage` (none: platform budgets). */
-  header?: { id: string; type: 'instagram' | 'pages' };
-  error: () => GraphError;
-}
-
-/** Meta's throttling errors, HTTP 400 and transient (rate-limiting guide). */
-const THROTTLED = {
-  instagram: () =>
-    graphError({
-      code: 80002,
-      message:
-        '(#80002) There have been too many calls to this Instagram account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
-      isTransient: true,
-    }),
-  page: () => graphError({ code: 32, message: '(#32) Page request limit reached', isTransient: true }),
-  app: () => graphError({ code: 4, message: '(#4) Application request limit reached', isTransient: true }),
-} as const;
-
 const INVALIDATED: Record<number, string> = {
   458: 'The user has not authorized application.',
   460: 'The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.',
@@ -173,7 +151,7 @@ export class Authenticator {
     const auth: AuthContext = { token, app, tokenInQuery: found.inQuery };
     if (account !== undefined) auth.account = account;
     req.auth = auth;
-    this.#meter(auth);
+    meter(this.#usage, auth);
 
     const kinds = options.kinds ?? ['user', 'page'];
     if (!kinds.includes(token.kind)) {
@@ -212,51 +190,6 @@ export class Authenticator {
       });
   }
 
-  /**
-   * The rolling budgets a call spends, in the order they are checked: the IG account's
-   * business-use-case budget (80002), the Page's (32, calls made with the Page token) and the
-   * app's (4).
-   */
-  #budgets(auth: AuthContext): Budget[] {
-    const out: Budget[] = [];
-    const acct = auth.account;
-    if (acct !== undefined) {
-      const s = acct.settings;
-      out.push({
-        key: `buc:${acct.igUserId}`,
-        budget: s.bucCallBudget,
-        windowMs: s.bucWindowMs,
-        header: { id: acct.igUserId, type: 'instagram' },
-        error: THROTTLED.instagram,
-      });
-      if (auth.token.kind === 'page')
-        out.push({
-          key: `page:${acct.pageId}`,
-          budget: s.pageCallBudget,
-          windowMs: s.pageWindowMs,
-          header: { id: acct.pageId, type: 'pages' },
-          error: THROTTLED.page,
-        });
-    }
-    const app = auth.app;
-    out.push({
-      key: `app:${app.id}`,
-      budget: app.appCallBudget,
-      windowMs: app.appWindowMs,
-      error: THROTTLED.app,
-    });
-    return out;
-  }
-
-  /** Counts the call against every budget; the first budget already at 100 % refuses it. */
-  #meter(auth: AuthContext): void {
-    for (const b of this.#budgets(auth)) {
-      const before = this.#usage.count(b.key, b.windowMs);
-      this.#usage.record(b.key, b.windowMs);
-      if (before >= b.budget) throw b.error();
-    }
-  }
-
   #checkPermissions(account: AccountRecord, options: AuthOptions): void {
     const needed = [
       ...(options.capability === undefined
@@ -277,34 +210,8 @@ export class Authenticator {
     });
   }
 
-  /**
-   * Usage headers for a caller: `X-App-Usage` (the app's budget) and `X-Business-Use-Case-Usage`
-   * (the account's `instagram` entry and, for Page tokens, the Page's `pages` entry).
-   */
+  /** Usage headers for a caller: `X-App-Usage` and `X-Business-Use-Case-Usage`. */
   usageHeaders(auth: AuthContext): Record<string, string> {
-    const headers: Record<string, string> = {};
-    const buc: Record<string, unknown[]> = {};
-    for (const b of this.#budgets(auth)) {
-      const p = pct(this.#usage.count(b.key, b.windowMs), b.budget);
-      if (b.key.startsWith('app:'))
-        headers['x-app-usage'] = JSON.stringify({ call_count: p, total_time: p, total_cputime: p });
-      if (b.header === undefined) continue;
-      const wait = p >= 100 ? Math.ceil(this.#usage.msUntilBelow(b.key, b.windowMs, b.budget) / 60_000) : 0;
-      const entries = buc[b.header.id] ?? [];
-      buc[b.header.id] = entries;
-      entries.push({
-        type: b.header.type,
-        call_count: p,
-        total_cputime: p,
-        total_time: p,
-        estimated_time_to_regain_access: wait,
-      });
-    }
-    headers['x-business-use-case-usage'] = JSON.stringify(buc);
-    return headers;
+    return usageHeaders(this.#usage, auth);
   }
-}
-
-function pct(count: number, budget: number): number {
-  return budget <= 0 ? 100 : Math.floor((count * 100) / budget);
 }

@@ -4,13 +4,13 @@
  */
 import { AccountStore } from './accounts.js';
 import { Authenticator, extractToken } from './auth.js';
-import { parseBody, parseForm } from './body.js';
 import { EmulatedClock, type EmulatorClock } from './clock.js';
 import { ControlError, GraphError, graphError, unsupportedRequest } from './errors.js';
 import { EventBus } from './events.js';
 import { injectedError } from './fault-response.js';
 import { FaultEngine } from './faults.js';
 import { IdFactory } from './ids.js';
+import { parseRequest } from './request.js';
 import { Router, splitPath } from './router.js';
 import type { EmulatorServices } from './services.js';
 import type {
@@ -23,14 +23,12 @@ import type {
 } from './types.js';
 import { UsageMeter } from './usage.js';
 
-/** Graph API version assumed when a path has no `/vNN.N` prefix. */
-export const DEFAULT_VERSION = 'v26.0';
+export { DEFAULT_VERSION } from './request.js';
 
 /** Prefix of control-plane routes. */
 export const CONTROL_PREFIX = '/__emulator';
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
-const VERSION_RE = /^\/(v(\d+)\.\d+)(?=\/|$)/;
 
 /** Options of the in-process emulator. */
 export interface EmulatorOptions {
@@ -145,52 +143,9 @@ export class Emulator {
 
   /** Handles one request. Never throws. */
   async handle(input: EmulatorRequest): Promise<EmulatorResponse> {
-    const req = this.#parse(input);
+    const req = parseRequest(input);
     if (req.path === CONTROL_PREFIX || req.path.startsWith(`${CONTROL_PREFIX}/`)) return this.#control(req);
     return this.#graph(req);
-  }
-
-  #parse(input: EmulatorRequest): GraphRequest {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(input.headers ?? {}))
-      if (v !== undefined) headers[k.toLowerCase()] = v;
-    const qIndex = input.url.indexOf('?');
-    let path = qIndex < 0 ? input.url : input.url.slice(0, qIndex);
-    const query = qIndex < 0 ? {} : parseForm(input.url.slice(qIndex + 1));
-    if (/^https?:\/\//i.test(path)) path = new URL(path).pathname;
-    let version = DEFAULT_VERSION;
-    let versionMajor = 26;
-    const vm = VERSION_RE.exec(path);
-    if (vm !== null) {
-      version = vm[1]!;
-      versionMajor = Number(vm[2]);
-      path = path.slice(vm[0].length) || '/';
-    }
-    const raw =
-      input.body === undefined
-        ? Buffer.alloc(0)
-        : typeof input.body === 'string'
-          ? Buffer.from(input.body)
-          : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
-    const isUpload = path.startsWith('/rupload/');
-    const parsed = isUpload ? { args: {} } : parseBody(raw, headers['content-type']);
-    const req: GraphRequest = {
-      method: input.method.toUpperCase() as GraphRequest['method'],
-      path,
-      version,
-      versionMajor,
-      params: {},
-      query,
-      args: { ...query, ...parsed.args },
-      rawBody: raw,
-      bodyLength: input.bodyLength ?? raw.length,
-      aborted: input.aborted ?? false,
-      headers,
-      origin:
-        input.origin ?? (headers['host'] === undefined ? 'http://127.0.0.1' : `http://${headers['host']}`),
-    };
-    if (parsed.invalidJson === true) req.args['__invalidJson'] = true;
-    return req;
   }
 
   async #control(req: GraphRequest): Promise<EmulatorResponse> {

@@ -1,29 +1,21 @@
-import { type DeliveryFailure, DeliveryLog, type DeliveryRecord } from './delivery-log.js';
+/**
+ * Per-app webhook delivery queue: batching, signed POSTs, retries on Meta's schedule over the
+ * emulated clock, bounded queues and the delivery log.
+ */
+import {
+  type Batch,
+  buildBatch,
+  postBatch,
+  summarize,
+  type WebhookEvent,
+  type WebhookTarget,
+} from './batch.js';
+import { DeliveryLog, type DeliveryRecord } from './delivery-log.js';
 import { nextAttemptAt, RETRY_DELAYS_MS, RETRY_HORIZON_MS } from './retry-schedule.js';
-import { serializeWebhookBody, signatureHeaders } from './sign.js';
 
 /** The emulated clock the queue schedules retries on (ms epoch). */
 export interface DeliveryClock {
   now(): number;
-}
-
-/** Where one app's webhooks go. */
-export interface WebhookTarget {
-  appId: string;
-  callbackUrl: string;
-  /** Key of the HMAC signatures. Never logged. */
-  appSecret: string;
-}
-
-/** One update: a `messaging[]` item or a `changes[]` item for one IG account. */
-export interface WebhookEvent {
-  /** `entry[].id`: the IG professional account id. */
-  accountId: string;
-  kind: 'messaging' | 'changes';
-  /** The subscription field this update belongs to (`messages`, `comments`, ...). */
-  field: string;
-  /** The element placed in `entry[].messaging` or `entry[].changes`. */
-  item: unknown;
 }
 
 /** Options of {@link WebhookDeliveryQueue}; every field has a default. */
@@ -47,19 +39,6 @@ export interface DeliveryOptions {
   retryDelaysMs?: readonly number[];
   /** @default 36 h */
   retryHorizonMs?: number;
-}
-
-interface Batch {
-  id: string;
-  target: WebhookTarget;
-  body: string;
-  eventCount: number;
-  fields: string[];
-  accountIds: string[];
-  attempts: number;
-  firstAttemptAt: number;
-  dueAt: number;
-  inFlight: boolean;
 }
 
 interface AppLane {
@@ -203,43 +182,13 @@ export class WebhookDeliveryQueue {
       return;
     }
     const events = lane.pending.splice(0, this.#maxBatch);
-    const batch = this.#makeBatch(lane.target, events);
+    const batch = buildBatch(`wh_${++this.#seq}`, lane.target, events, this.#clock.now());
     lane.sending = true;
     void this.#attempt(batch).finally(() => {
       lane.sending = false;
       if (lane.pending.length > 0) this.#scheduleFlush(lane);
       else this.#notifyIdle();
     });
-  }
-
-  #makeBatch(target: WebhookTarget, events: readonly WebhookEvent[]): Batch {
-    const entries = new Map<
-      string,
-      { id: string; time: number; messaging?: unknown[]; changes?: unknown[] }
-    >();
-    const now = this.#clock.now();
-    for (const e of events) {
-      const key = e.accountId + '\u0000' + e.kind;
-      let entry = entries.get(key);
-      if (!entry) {
-        // Meta's examples: ms for messaging entries, seconds for changes entries.
-        entry = { id: e.accountId, time: e.kind === 'messaging' ? now : Math.floor(now / 1000) };
-        entries.set(key, entry);
-      }
-      entry[e.kind] ??= [];
-      entry[e.kind]?.push(e.item);
-    }
-    const body = serializeWebhookBody({ object: 'instagram', entry: [...entries.values()] });
-    return {
-      id: `wh_${++this.#seq}`,
-      target,
-      body,
-      ...summarize(events),
-      attempts: 0,
-      firstAttemptAt: now,
-      dueAt: now,
-      inFlight: false,
-    };
   }
 
   async #attempt(batch: Batch): Promise<void> {
@@ -250,7 +199,14 @@ export class WebhookDeliveryQueue {
     const at = this.#clock.now();
     if (batch.attempts === 1) batch.firstAttemptAt = at;
     const started = performance.now();
-    const result = await this.#post(batch);
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    const result = await postBatch(batch, {
+      fetch: this.#fetch ?? globalThis.fetch,
+      timeoutMs: this.#timeoutMs,
+      sha1: this.#sha1,
+      signal: controller.signal,
+    }).finally(() => this.#controllers.delete(controller));
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
     this.#active--;
     batch.inFlight = false;
@@ -299,37 +255,6 @@ export class WebhookDeliveryQueue {
       this.#armTimer();
     }
     this.#notifyIdle();
-  }
-
-  async #post(batch: Batch): Promise<{ ok: boolean; status: number | null; error?: DeliveryFailure }> {
-    const doFetch = this.#fetch ?? globalThis.fetch;
-    const controller = new AbortController();
-    this.#controllers.add(controller);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
-    try {
-      const res = await doFetch(batch.target.callbackUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'facebookexternalua',
-          ...signatureHeaders(batch.body, batch.target.appSecret, { sha1: this.#sha1 }),
-        },
-        body: batch.body,
-        signal: controller.signal,
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
-      return { ok: false, status: res.status, error: 'http_status' };
-    } catch {
-      return { ok: false, status: null, error: timedOut ? 'timeout' : 'connection' };
-    } finally {
-      clearTimeout(timer);
-      this.#controllers.delete(controller);
-    }
   }
 
   #evictRetrying(): void {
@@ -413,13 +338,4 @@ export class WebhookDeliveryQueue {
   }
 }
 
-/** Update count, distinct fields and distinct account ids of a set of updates (for the log). */
-function summarize(events: readonly WebhookEvent[]): Pick<Batch, 'eventCount' | 'fields' | 'accountIds'> {
-  return {
-    eventCount: events.length,
-    fields: [...new Set(events.map((e) => e.field))],
-    accountIds: [...new Set(events.map((e) => e.accountId))],
-  };
-}
-
-export type { DeliveryRecord };
+export type { DeliveryRecord, WebhookEvent, WebhookTarget };

@@ -150,6 +150,31 @@ describe('bounded state', () => {
     expect(posts.length).toBeGreaterThanOrEqual(300);
     expect(state.webhookDeliveries).toHaveLength(30);
     expect(emulator.usage.size().keys).toBe(3); // account, Page and app budgets
+
+    // …and one reset empties all of it (no timing here: bench/emulator-memory.ts times reset).
+    await control.reset();
+    const empty = await control.state();
+    const lists = Object.keys(empty).filter((k) => Array.isArray(empty[k]));
+    expect(lists.sort()).toEqual(
+      [
+        'accounts',
+        'apps',
+        'comments',
+        'containers',
+        'conversations',
+        'deletedMedia',
+        'duplicatePublishes',
+        'media',
+        'messages',
+        'users',
+        'webhookDeliveries',
+        'webhookSubscriptions',
+      ].sort(),
+    );
+    for (const k of lists) expect(empty[k], k).toEqual([]);
+    expect(empty['publishingQuota']).toEqual({});
+    expect(emulator.usage.size()).toEqual({ keys: 0, buckets: 0 });
+    expect(emulator.accounts.tokens.size).toBe(0);
   });
 
   it('reset empties every store', async () => {

@@ -82,5 +82,9 @@ describe('startEmulator', () => {
     expect(JSON.parse(res.body)).toEqual({ id: acct.igUserId, username: acct.username });
     const bad = await emu.handle({ method: 'GET', url: `/v26.0/${acct.igUserId}` });
     expect(JSON.parse(bad.body)).toMatchObject({ error: { code: 104, fbtrace_id: expect.any(String) } });
+    // Never throws, even for an unparseable absolute-form target.
+    const odd = await emu.handle({ method: 'GET', url: 'https://' });
+    expect(odd.status).toBe(400);
+    expect(JSON.parse(odd.body)).toMatchObject({ error: { code: 100, error_subcode: 33 } });
   });
 });
