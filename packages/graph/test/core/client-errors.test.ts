@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   GraphApiError,
   GraphClient,
@@ -7,17 +7,12 @@ import {
   isGraphApiError,
   isGraphNetworkError,
 } from '../../src/core/index.js';
+import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-errors-token-xyz987';
 const FB = 'https://graph.facebook.com';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 function client(extra: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}): GraphClient {
   return new GraphClient({ accessToken: TOKEN, governor: false, retry: false, ...extra });

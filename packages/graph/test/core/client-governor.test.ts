@@ -1,18 +1,13 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Governor, GraphClient, isGraphApiError } from '../../src/core/index.js';
-import { fakeTime } from './fake-time.js';
+import { fakeTime } from '../helpers/fake-time.js';
+import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-governor-token-42';
 const FB = 'https://graph.facebook.com';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 const buc = (id: string, callCount: number, regainMinutes: number) => ({
   'x-business-use-case-usage': JSON.stringify({

@@ -1,17 +1,12 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type GraphApiError, GraphClient, type ResponseEvent, type Sleep } from '../../src/core/index.js';
+import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-retry-token-5555';
 const FB = 'https://graph.facebook.com';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 function setup(extra: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}) {
   const sleeps: number[] = [];

@@ -1,20 +1,15 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GraphClient, type RequestEvent, type ResponseEvent } from '../../src/core/index.js';
+import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-test-token-0123456789';
 const SECRET = 'app-secret-abcdef';
 const PROOF = createHmac('sha256', SECRET).update(TOKEN).digest('hex');
 const FB = 'https://graph.facebook.com';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 function client(extra: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}): GraphClient {
   return new GraphClient({ accessToken: TOKEN, governor: false, retry: false, ...extra });

@@ -7,7 +7,7 @@ import {
   parseUsageHeaders,
   type UsageSnapshot,
 } from '../../src/core/index.js';
-import { fakeTime } from './fake-time.js';
+import { fakeTime } from '../helpers/fake-time.js';
 
 const appUsage = (pct: number): UsageSnapshot =>
   parseUsageHeaders(

@@ -1,17 +1,12 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GraphClient, paginateEdges } from '../../src/core/index.js';
+import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-paging-token-777';
 const FB = 'https://graph.facebook.com';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 const client = (): GraphClient => new GraphClient({ accessToken: TOKEN, governor: false, retry: false });
 

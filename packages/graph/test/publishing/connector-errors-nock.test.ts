@@ -7,7 +7,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { GraphClient } from '../../src/core/index.js';
 import type { PostContent } from '../../src/publishing/types.js';
-import { fakeTime } from './helpers/fake-time.js';
+import { fakeTime } from '../helpers/fake-time.js';
 import {
   connector,
   G,

@@ -4,7 +4,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { InstagramConnector } from '../../src/publishing/connector.js';
-import { fakeTime } from './helpers/fake-time.js';
+import { fakeTime } from '../helpers/fake-time.js';
 import {
   captureBodies,
   connector,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_GRAPH_VERSION } from '../../src/core/index.js';
 import { InstagramConnector } from '../../src/publishing/connector.js';
 import type { InstagramConfig } from '../../src/publishing/types.js';
-import { fakeTime } from './helpers/fake-time.js';
+import { fakeTime } from '../helpers/fake-time.js';
 
 const TOKEN = 'EAAtoken-options-999';
 

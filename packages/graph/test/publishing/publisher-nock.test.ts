@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { GraphClient } from '../../src/core/index.js';
 import type { PublishRequest } from '../../src/publishing/publish-plan.js';
 import { Publisher, type PublisherConfig } from '../../src/publishing/publisher.js';
+import { fakeTime } from '../helpers/fake-time.js';
 import { CrashingStore } from './helpers/crashing-store.js';
-import { fakeTime } from './helpers/fake-time.js';
 import {
   G,
   graphError,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphClient } from '../../src/core/index.js';
 import { planPublish } from '../../src/publishing/publish-plan.js';
 import { findPublishedMedia } from '../../src/publishing/reconcile.js';
-import { fakeTime } from './helpers/fake-time.js';
+import { fakeTime } from '../helpers/fake-time.js';
 
 function ctxWith(rows: unknown[]) {
   const asked: string[] = [];

@@ -2,7 +2,7 @@
 import { type RunningEmulator, startEmulator } from '../../../../emulator/src/index.js'; // vitest lacks ssr 'source' condition; see core tests
 import { InstagramConnector } from '../../../src/publishing/connector.js';
 import type { InstagramConfig } from '../../../src/publishing/types.js';
-import { fakeTime } from './fake-time.js';
+import { fakeTime } from '../../helpers/fake-time.js';
 
 export interface EmulatedAccount {
   igUserId: string;

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { InstagramConnector } from '../../../src/publishing/connector.js';
 import type { InstagramConfig } from '../../../src/publishing/types.js';
-import { fakeTime } from './fake-time.js';
+import { fakeTime } from '../../helpers/fake-time.js';
 
 export const G = 'https://graph.facebook.com';
 export const IG = '17841400000000001';
