@@ -9,6 +9,7 @@
 import { startEmulator } from '@igkit/emulator';
 import {
   createInstagramService,
+  GraphClient,
   InstagramConnector,
   type MessagingAuditEvent,
   type MessagingSecurityEvent,
@@ -159,13 +160,15 @@ async function dmRoundTrip(emu: Emulator, account: Account, report: DemoReporter
   try {
     // Subscribe the app (Meta performs the GET handshake against the receiver) and the account.
     const appToken = `${account.appId}|${account.appSecret}`;
-    await graphPost(emu.url, `/${account.appId}/subscriptions`, appToken, {
+    await new GraphClient({ accessToken: appToken, host: emu.url }).post(`/${account.appId}/subscriptions`, {
       object: 'instagram',
       callback_url: receiver.url,
       fields: 'messages',
       verify_token: account.verifyToken,
     });
-    await graphPost(emu.url, '/me/subscribed_apps', account.accessToken, { subscribed_fields: 'messages' });
+    await new GraphClient({ accessToken: account.accessToken, host: emu.url }).post('/me/subscribed_apps', {
+      subscribed_fields: 'messages',
+    });
 
     const inboundText = 'Hi! Do you have gluten-free bread today?';
     const replyText = 'We do: buckwheat loaves until 2 pm.';
@@ -208,18 +211,4 @@ async function dmRoundTrip(emu: Emulator, account: Account, report: DemoReporter
   } finally {
     await receiver.close();
   }
-}
-
-async function graphPost(
-  base: string,
-  path: string,
-  token: string,
-  body: Record<string, string>,
-): Promise<void> {
-  const res = await fetch(`${base}/v26.0${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`demo: POST ${path} answered ${res.status}`);
 }
