@@ -88,13 +88,4 @@ export class Router {
     }
     return undefined;
   }
-
-  /** Whether any route exists for the path with another method (for 405-like answers). */
-  hasPath(path: string): boolean {
-    const segs = splitPath(path);
-    return this.#routes.some(
-      (r) =>
-        r.segments.length === segs.length && r.segments.every((p, i) => p.startsWith(':') || p === segs[i]),
-    );
-  }
 }

@@ -76,11 +76,6 @@ export class UsageMeter {
     return { keys: this.#series.size, buckets };
   }
 
-  /** Forgets a key. */
-  delete(key: string): void {
-    this.#series.delete(key);
-  }
-
   /** Forgets everything. */
   reset(): void {
     this.#series.clear();
