@@ -1,12 +1,12 @@
 /** Validated settings of a `MessagingClient`, resolved once from its options. */
 import { createHash } from 'node:crypto';
-import { DEFAULT_GRAPH_VERSION, type GraphClient } from '../core/index.js';
+import { DEFAULT_GRAPH_VERSION, type GraphClient, realSleep } from '../core/index.js';
 import { createSendTransport } from './attempt.js';
 import type { MessagingClientOptions } from './client-types.js';
 import { ConfigurationError } from './errors.js';
 import { getSharedSendLimiter, type SendLimiter } from './limiter.js';
 import { createReconciliationKey } from './reconcile.js';
-import { MESSAGING_RETRY_DEFAULTS, realSleep } from './retry-timing.js';
+import { MESSAGING_RETRY_DEFAULTS } from './retry-timing.js';
 
 /** What a `MessagingClient` sends with. */
 export interface ClientConfig {

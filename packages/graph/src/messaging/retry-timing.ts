@@ -4,9 +4,6 @@
  * core client), capped at 60 s.
  */
 
-/** The default `sleep`: a plain `setTimeout` wait (tests inject a recorder or a fake clock instead). */
-export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Defaults of the service contract's retry schedule. */
 export const MESSAGING_RETRY_DEFAULTS = Object.freeze({
   /** Total attempts (first try + 3 retries). */

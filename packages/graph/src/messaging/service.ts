@@ -3,12 +3,12 @@
  * (rate limits, 5xx, network: 4 attempts, 1 s / 2 s / 4 s or Meta's requested wait up to 60 s), one audit
  * event per call and a security event per rate-limit answer.
  */
-import { DEFAULT_GRAPH_VERSION } from '../core/index.js';
+import { DEFAULT_GRAPH_VERSION, realSleep } from '../core/index.js';
 import { createSendTransport, postMessagesAttempt } from './attempt.js';
 import { createStderrAuditSink, type MessagingAuditSink, safeEmit } from './audit.js';
 import { auditCall, callSubject } from './call-audit.js';
 import { type AppError, ConfigurationError, InternalServerError } from './errors.js';
-import { MESSAGING_RETRY_DEFAULTS, realSleep } from './retry-timing.js';
+import { MESSAGING_RETRY_DEFAULTS } from './retry-timing.js';
 import { MAX_TEXT_BYTES, withCorrelationId } from './send-input.js';
 import { runSendLoop, type SendLoopResult } from './send-loop.js';
 import { buildText } from './send-requests.js';
