@@ -1,6 +1,6 @@
 import type { GraphMethod, RequestEvent } from './hooks.js';
 import { redact, redactUrl } from './redact.js';
-import { buildRequestUrl, type QueryValue, VERSIONED_PATH } from './request-url.js';
+import { buildRequestUrl, type QueryValue, queryParams, VERSIONED_PATH } from './request-url.js';
 
 /** What {@link prepareRequest} needs. */
 export interface PrepareInput {
@@ -88,13 +88,7 @@ function resolveUrl(input: PrepareInput): { url: string; unproven: string; crede
   if (PLAIN_PATH.test(input.path) && !DOT_SEGMENT.test(input.path)) {
     const path = input.path.startsWith('/') ? input.path : `/${input.path}`;
     const versioned = VERSIONED_PATH.test(path) ? path : `/${input.version}${path}`;
-    const params = new URLSearchParams();
-    if (input.query) {
-      for (const name of Object.keys(input.query)) {
-        const value = input.query[name];
-        if (value !== undefined) params.append(name, String(value));
-      }
-    }
+    const params = queryParams(input.query);
     const search = params.toString();
     const unproven = `${input.baseUrl}${versioned}${search === '' ? '' : `?${search}`}`;
     if (!input.proof) return { url: unproven, unproven, credentialed: true };
@@ -127,10 +121,7 @@ export function prepareRequest(input: PrepareInput): PreparedRequest {
     bodyType = 'json';
     headers['content-type'] = 'application/json';
   } else if (input.form !== undefined) {
-    const form = new URLSearchParams();
-    for (const [name, value] of Object.entries(input.form))
-      if (value !== undefined) form.set(name, String(value));
-    body = form.toString();
+    body = queryParams(input.form).toString();
     bodyType = 'form';
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }

@@ -57,17 +57,23 @@ export function sameOrigin(a: string | URL, b: string | URL): boolean {
   }
 }
 
+/** Query (or form) entries as search params, in insertion order; `undefined` entries are skipped. */
+export function queryParams(query: Record<string, QueryValue> | undefined): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query === undefined) return params;
+  for (const name of Object.keys(query)) {
+    const value = query[name];
+    if (value !== undefined) params.append(name, String(value));
+  }
+  return params;
+}
+
 /** Appends query entries (skipping `undefined`) to `url`, replacing existing values of the same name. */
 export function applyQuery(url: URL, query: Record<string, QueryValue> | undefined): URL {
   if (query === undefined) return url;
   if (url.search === '') {
     // Common case: one serialisation instead of one per `searchParams.set`.
-    const params = new URLSearchParams();
-    for (const name of Object.keys(query)) {
-      const value = query[name];
-      if (value !== undefined) params.append(name, String(value));
-    }
-    const search = params.toString();
+    const search = queryParams(query).toString();
     if (search !== '') url.search = search;
     return url;
   }
