@@ -2,7 +2,13 @@
  * Core control plane: `/__emulator/*` JSON routes and the typed `control` object that calls them
  * in-process (so HTTP and typed use behave identically). Modules add their own routes and methods.
  */
-import type { AccountSettings, CreateAccountInput, CreatedAccount, LoginType } from './accounts.js';
+import {
+  type AccountSettings,
+  type CreateAccountInput,
+  type CreatedAccount,
+  LONG_LIVED_TOKEN_SEC,
+  type LoginType,
+} from './accounts.js';
 import type { Emulator } from './emulator.js';
 import { ControlError } from './errors.js';
 import { type FaultSpec, parseFault } from './faults.js';
@@ -192,7 +198,7 @@ export function installControl(emu: Emulator): EmulatorControl {
     optType(b, 'expiresInSec', 'number');
     const kind = b['kind'] ?? 'user';
     if (kind !== 'user' && kind !== 'page') throw new ControlError(400, "kind must be 'user' or 'page'");
-    const exp = b['expiresInSec'] === undefined ? 60 * 24 * 3600 : (b['expiresInSec'] as number | null);
+    const exp = b['expiresInSec'] === undefined ? LONG_LIVED_TOKEN_SEC : (b['expiresInSec'] as number | null);
     const t = accounts.issueToken(account, kind, exp);
     return { status: 201, body: { accessToken: t.value, expiresAt: t.expiresAt } };
   });

@@ -20,6 +20,9 @@ export interface MediaView {
   isCarouselChild: boolean;
 }
 
+/** How long a story is live after publishing: listed on `/stories`, answered by insights. */
+export const STORY_LIFETIME_MS = 24 * 3600_000;
+
 /** Published media lookup (implemented by the publishing module). */
 export interface MediaDirectory {
   get(mediaId: string): MediaView | undefined;

@@ -5,11 +5,9 @@
  * Source: https://developers.facebook.com/documentation/instagram-platform/reference/instagram-media/insights.md
  */
 import { graphError, invalidParameter } from '../core/errors.js';
-import type { MediaView } from '../core/services.js';
+import { type MediaView, STORY_LIFETIME_MS } from '../core/services.js';
 import type { EmulatorContext, EmulatorModule, GraphRequest, RouteResult } from '../core/types.js';
 import { METRICS, supports } from './catalogue.js';
-
-const STORY_TTL_MS = 24 * 3600_000;
 
 /** Creates the insights module. */
 export function insightsModule(): EmulatorModule {
@@ -51,7 +49,7 @@ export function insightsModule(): EmulatorModule {
         `The Media Insights API does not support the ${unsupported.join(', ')} metric for this media product type.`,
       );
     if (m.mediaProductType === 'STORY') {
-      if (now - m.timestamp >= STORY_TTL_MS) return { body: { data: [] } };
+      if (now - m.timestamp >= STORY_LIFETIME_MS) return { body: { data: [] } };
       if (views(m) < 5)
         throw graphError({ code: 10, message: '(#10) Not enough viewers for the media to show insights' });
     }

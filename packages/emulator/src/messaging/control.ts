@@ -214,13 +214,9 @@ export function installMessagingControl(deps: MessagingDeps): void {
   r.put('/__emulator/accounts/:igUserId/send-rate', (req) => {
     const account = accountOr404(req.params['igUserId']!);
     const patch: Partial<SendRateLimits> = {};
-    for (const key of ['textPerSecond', 'mediaPerSecond', 'privateRepliesPerHour'] as const) {
-      const v = req.args[key];
-      if (v === undefined) continue;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-        throw new ControlError(400, `${key} must be a positive integer`);
-      patch[key] = v;
-    }
+    for (const key of ['textPerSecond', 'mediaPerSecond', 'privateRepliesPerHour'] as const)
+      if (req.args[key] !== undefined) patch[key] = req.args[key] as number;
+    // configure() validates every value (RangeError → 400 with its message) before changing anything.
     rate.configure(account.igUserId, patch);
     return { body: rate.limitsFor(account.igUserId) };
   });

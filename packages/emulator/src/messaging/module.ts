@@ -67,7 +67,7 @@ export interface MessagingModuleOptions {
 
 /** Creates the messaging module. */
 export function messagingModule(options: MessagingModuleOptions = {}): EmulatorModule {
-  const store = new MessagingStore(options.messageCapacity ?? 10_000, options.commentCapacity);
+  const store = new MessagingStore(options.messageCapacity, options.commentCapacity);
   let rate: SendRateLimiter | undefined;
   return {
     name: 'messaging',

@@ -7,10 +7,9 @@
  */
 import { invalidParameter } from '../core/errors.js';
 import { type FieldRequest, type FieldResolver, renderFields, requestedFields } from '../core/fields.js';
+import { STORY_LIFETIME_MS } from '../core/services.js';
 import type { EmulatorContext, GraphRequest, RouteResult } from '../core/types.js';
 import { type Container, type Media, type PublishingStore, statusOf, statusText } from './store.js';
-
-const STORY_TTL_MS = 24 * 3600_000;
 
 /** Meta's timestamp format: `2019-04-05T07:56:32+0000`. */
 export function metaTimestamp(ms: number): string {
@@ -125,7 +124,7 @@ export function listMedia(
     .filter((m): m is Media => m !== undefined)
     .filter((m) =>
       edge === 'stories'
-        ? m.mediaProductType === 'STORY' && now - m.timestamp < STORY_TTL_MS
+        ? m.mediaProductType === 'STORY' && now - m.timestamp < STORY_LIFETIME_MS
         : m.mediaProductType !== 'STORY',
     )
     .filter(

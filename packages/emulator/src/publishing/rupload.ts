@@ -8,7 +8,7 @@
  * Source: https://developers.facebook.com/documentation/instagram-platform/content-publishing/resumable-uploads
  */
 import type { AccountRecord } from '../core/accounts.js';
-import { graphError, unsupportedRequest } from '../core/errors.js';
+import { invalidParameter, unsupportedRequest } from '../core/errors.js';
 import type { EmulatorContext, GraphRequest, RouteResult } from '../core/types.js';
 import { videoProcessMs } from './create.js';
 import { videoOutcome } from './media-rules.js';
@@ -16,9 +16,7 @@ import { describeMediaUrl, uploadedVideoProps } from './media-url.js';
 import type { Container, PublishingStore } from './store.js';
 
 function uploadError(message: string, extra: Record<string, unknown> = {}): Error {
-  return graphError({
-    code: 100,
-    message: `(#100) ${message}`,
+  return invalidParameter(message, undefined, {
     extra: { debug_info: { retriable: false, type: 'ProcessingFailedError', message }, ...extra },
   });
 }

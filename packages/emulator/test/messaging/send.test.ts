@@ -263,3 +263,33 @@ describe('Send API over HTTP', () => {
     ).toBe(100);
   });
 });
+
+describe('PUT /__emulator/accounts/{id}/send-rate', () => {
+  it('sets the given limits, and refuses a non-positive-integer value with 400 without changing any', async () => {
+    const { account } = await h.conversation();
+    const path = `/__emulator/accounts/${account.igUserId}/send-rate`;
+    expect(await h.emu.control.setSendRate(account.igUserId, { textPerSecond: 5 })).toEqual({
+      textPerSecond: 5,
+      mediaPerSecond: 10,
+      privateRepliesPerHour: 750,
+    });
+    for (const bad of [0, -1, 1.5, '7', null]) {
+      const res = await fetch(`${h.emu.url}${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mediaPerSecond: 3, textPerSecond: bad }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: { message: 'textPerSecond must be a positive integer' } });
+    }
+    await expect(h.emu.control.setSendRate(account.igUserId, { mediaPerSecond: 0 })).rejects.toMatchObject({
+      name: 'EmulatorControlError',
+      status: 400,
+    });
+    expect(await h.emu.control.setSendRate(account.igUserId, {})).toEqual({
+      textPerSecond: 5,
+      mediaPerSecond: 10,
+      privateRepliesPerHour: 750,
+    });
+  });
+});
