@@ -1,4 +1,4 @@
-import { classifyGraphError } from './classify.js';
+import { type ClassifyInput, classifyGraphError } from './classify.js';
 import { GraphApiError } from './errors.js';
 import { redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -46,6 +46,15 @@ function describeBody(bodyText: string, contentType: string | null, secrets: rea
 }
 
 /**
+ * Without a `Retry-After`, a rate-limit error waits out the block Meta reported in the usage headers
+ * (`estimated_time_to_regain_access`); other errors get no wait from them.
+ */
+function usageWait(error: ClassifyInput, usage: UsageSnapshot): number | undefined {
+  if (usage.blockedForMs <= 0) return undefined;
+  return classifyGraphError(error).category === 'rate_limit' ? usage.blockedForMs : undefined;
+}
+
+/**
  * Turns a non-2xx (or unparseable 2xx) response into a {@link GraphApiError}: Meta's `{ error: {...} }`
  * envelope when present, otherwise a clear description of the body. Never throws on odd bodies.
  */
@@ -68,10 +77,6 @@ export function graphApiErrorFromResponse(input: ErrorResponseInput): GraphApiEr
     const code = toInt(e['code']);
     const subcode = toInt(e['error_subcode']);
     const isTransient = e['is_transient'] === true;
-    const { category } = classifyGraphError({ status, code, subcode, isTransient });
-    if (retryAfterMs === undefined && category === 'rate_limit' && usage.blockedForMs > 0) {
-      retryAfterMs = usage.blockedForMs;
-    }
     return new GraphApiError({
       status,
       message: str(e['message']) ?? `Graph API error (HTTP ${status})`,
@@ -82,7 +87,7 @@ export function graphApiErrorFromResponse(input: ErrorResponseInput): GraphApiEr
       isTransient,
       userTitle: str(e['error_user_title']),
       userMessage: str(e['error_user_msg']),
-      retryAfterMs,
+      retryAfterMs: retryAfterMs ?? usageWait({ status, code, subcode, isTransient }, usage),
       secrets,
     });
   }
@@ -90,15 +95,11 @@ export function graphApiErrorFromResponse(input: ErrorResponseInput): GraphApiEr
   const what = parsed.ok
     ? 'a JSON body without an error envelope'
     : describeBody(bodyText, headers.get('content-type'), secrets);
-  const { category } = classifyGraphError({ status });
-  if (retryAfterMs === undefined && category === 'rate_limit' && usage.blockedForMs > 0) {
-    retryAfterMs = usage.blockedForMs;
-  }
   return new GraphApiError({
     status,
     message: `Graph API returned HTTP ${status} with ${what}`,
     fbtraceId: headers.get('x-fb-trace-id') ?? undefined,
-    retryAfterMs,
+    retryAfterMs: retryAfterMs ?? usageWait({ status }, usage),
     secrets,
   });
 }

@@ -147,6 +147,39 @@ describe('GraphClient errors', () => {
     expect(b).toMatchObject({ code: 80002, category: 'rate_limit', retryAfterMs: 19 * 60_000 });
   });
 
+  it('the usage-header regain time stands in for Retry-After on rate limits only', async () => {
+    const blocked = {
+      'x-business-use-case-usage': JSON.stringify({
+        '17841400000000001': [{ type: 'instagram', call_count: 100, estimated_time_to_regain_access: 3 }],
+      }),
+    };
+    nock(FB)
+      .get('/v26.0/html')
+      .reply(429, '<html><title>Too Many Requests</title></html>', {
+        ...blocked,
+        'content-type': 'text/html',
+      })
+      .get('/v26.0/bad')
+      .reply(400, { error: { message: 'Invalid parameter', code: 100 } }, blocked)
+      .get('/v26.0/told')
+      .reply(
+        400,
+        { error: { message: '(#4) Application request limit reached', code: 4 } },
+        {
+          ...blocked,
+          'retry-after': '2',
+        },
+      );
+    const c = client();
+    const html = (await failure(c.get('/html'))) as GraphApiError;
+    expect(html).toMatchObject({ status: 429, category: 'rate_limit', retryAfterMs: 3 * 60_000 });
+    const bad = (await failure(c.get('/bad'))) as GraphApiError;
+    expect(bad.category).toBe('invalid_request');
+    expect(bad.retryAfterMs).toBeUndefined();
+    const told = (await failure(c.get('/told'))) as GraphApiError;
+    expect(told).toMatchObject({ code: 4, category: 'rate_limit', retryAfterMs: 2_000 });
+  });
+
   it('network failures become retryable GraphNetworkError kind "network"', async () => {
     nock(FB).get('/v26.0/me').replyWithError({ message: 'socket hang up', code: 'ECONNRESET' });
     const err = (await failure(client().get('/me'))) as GraphNetworkError;
