@@ -1,7 +1,7 @@
 /**
- * One Send API attempt through `GraphClient` (its own retries and governor off: the messaging layer owns
- * both), reduced to what the retry and duplicate-risk logic needs: success, "Meta answered with an error",
- * or "no answer" with whether the request may have reached Meta.
+ * One Send API attempt through `GraphClient` (its retries bypassed: the messaging layer owns them), reduced to
+ * what the retry and duplicate-risk logic needs: success, "Meta answered with an error", or "no answer" with
+ * whether the request may have reached Meta.
  */
 import { GraphClient, type GraphNetworkError, isGraphApiError, isGraphNetworkError } from '../core/index.js';
 import { ConfigurationError } from './errors.js';
@@ -17,14 +17,13 @@ export interface TransportSettings {
   timeoutMs?: number;
   fetch?: typeof fetch;
   now: () => number;
-  /** Governor key of the core client (unused while the governor is off; kept for hooks). */
-  accountId?: string;
 }
 
 /**
- * The `GraphClient` both messaging layers send through, with its own retries and governor off (the messaging
- * layer owns both). Malformed settings become `ConfigurationError`s that never quote the value (a base URL
- * may carry credentials).
+ * The `GraphClient` both messaging layers send through unless one is injected, with its own retries and
+ * governor off (the messaging layer retries, waits out rate limits and, in `MessagingClient`, paces sends with
+ * its limiter). Malformed settings become `ConfigurationError`s that never quote the value (a base URL may
+ * carry credentials).
  */
 export function createSendTransport(settings: TransportSettings): GraphClient {
   if (!/^v\d{1,3}\.\d{1,3}$/.test(settings.version)) {
@@ -40,7 +39,6 @@ export function createSendTransport(settings: TransportSettings): GraphClient {
       governor: false,
       clock: { now: settings.now },
       ...(settings.fetch ? { fetch: settings.fetch } : {}),
-      ...(settings.accountId !== undefined ? { accountId: settings.accountId } : {}),
     });
   } catch {
     throw new ConfigurationError('baseUrl must be a plain http(s) base URL', { code: 'INVALID_BASE_URL' });

@@ -52,7 +52,6 @@ export function resolveClientConfig(options: MessagingClientOptions): ClientConf
       now,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(accountId !== undefined ? { accountId } : {}),
     });
   return {
     graph,
