@@ -41,8 +41,9 @@ export interface WaitOutcome {
   waitedMs: number;
 }
 
-function opts(ctx: FlowContext, extra: RequestOptions = {}): RequestOptions {
-  return ctx.signal ? { retry: false, signal: ctx.signal, ...extra } : { retry: false, ...extra };
+/** Options of every publishing read and write: no in-call retries (see the module comment), the caller's signal. */
+export function noRetry(signal: AbortSignal | undefined): RequestOptions {
+  return signal ? { retry: false, signal } : { retry: false };
 }
 
 async function call<T>(step: PublishStep, fn: () => Promise<T>): Promise<T> {
@@ -56,7 +57,7 @@ async function call<T>(step: PublishStep, fn: () => Promise<T>): Promise<T> {
 /** Creates a container; resolves its id. Throws {@link PublishFailure}. */
 export async function createContainer(ctx: FlowContext, params: ContainerParams): Promise<string> {
   const res = await call('create', () =>
-    ctx.client.post<{ id?: unknown }>(`/${ctx.igUserId}/media`, params, opts(ctx)),
+    ctx.client.post<{ id?: unknown }>(`/${ctx.igUserId}/media`, params, noRetry(ctx.signal)),
   );
   if (typeof res?.id !== 'string' && typeof res?.id !== 'number') {
     throw failure('API_ERROR', 'Container creation returned no id.', false, { step: 'create' });
@@ -70,7 +71,7 @@ export async function readContainer(
   containerId: string,
   fields = 'status_code',
 ): Promise<{ status_code?: string; status?: string; id?: string }> {
-  return call('status', () => ctx.client.get(`/${containerId}`, { fields }, opts(ctx)));
+  return call('status', () => ctx.client.get(`/${containerId}`, { fields }, noRetry(ctx.signal)));
 }
 
 async function errorStatusText(
@@ -160,7 +161,7 @@ export async function publishContainer(ctx: FlowContext, containerId: string): P
     ctx.client.post<{ id?: unknown }>(
       `/${ctx.igUserId}/media_publish`,
       { creation_id: containerId },
-      opts(ctx),
+      noRetry(ctx.signal),
     ),
   );
   if (typeof res?.id !== 'string' && typeof res?.id !== 'number') {
@@ -175,7 +176,7 @@ export async function fetchPermalink(ctx: FlowContext, mediaId: string): Promise
     const m = await ctx.client.get<{ permalink?: unknown }>(
       `/${mediaId}`,
       { fields: 'permalink' },
-      opts(ctx),
+      noRetry(ctx.signal),
     );
     return typeof m?.permalink === 'string' ? m.permalink : undefined;
   } catch {
@@ -189,7 +190,7 @@ export async function createUploadContainer(
   params: Record<string, string | number | boolean | undefined>,
 ): Promise<{ id: string; uri: string }> {
   const res = await call('create', () =>
-    ctx.client.post<{ id?: unknown; uri?: unknown }>(`/${ctx.igUserId}/media`, params, opts(ctx)),
+    ctx.client.post<{ id?: unknown; uri?: unknown }>(`/${ctx.igUserId}/media`, params, noRetry(ctx.signal)),
   );
   if (typeof res?.id !== 'string' || typeof res.uri !== 'string') {
     throw failure('API_ERROR', 'Resumable container creation returned no id/uri.', false, { step: 'create' });

@@ -3,6 +3,7 @@
  * when Meta rejects some metrics drop them and ask again (recording them as `missing`).
  */
 import { type GraphClient, isGraphApiError } from '../core/index.js';
+import { noRetry } from './container-flow.js';
 import {
   type InsightsProductType,
   metricsFor,
@@ -37,7 +38,7 @@ async function lookupProductType(
     const m = await client.get<{ media_product_type?: unknown; media_type?: unknown }>(
       `/${mediaId}`,
       { fields: 'media_type,media_product_type' },
-      signal ? { retry: false, signal } : { retry: false },
+      noRetry(signal),
     );
     return toProductType(m ?? {});
   } catch {
@@ -63,7 +64,7 @@ export async function fetchMediaInsights(
       const body = await client.get<unknown>(
         `/${mediaId}/insights`,
         { metric: metrics.join(',') },
-        options.signal ? { retry: false, signal: options.signal } : { retry: false },
+        noRetry(options.signal),
       );
       return toPostInsights(parseInsightsResponse(body), requested, rejected, productType);
     } catch (e) {

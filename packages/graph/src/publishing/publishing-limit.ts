@@ -7,7 +7,7 @@
  * post inside the window is the oldest one counted, so a slot frees at its timestamp + `quota_duration`.
  * Posts made in the Instagram app (which do not count) can make the estimate early; never late.
  */
-import type { FlowContext } from './container-flow.js';
+import { type FlowContext, noRetry } from './container-flow.js';
 import { PublishFailure } from './publish-errors.js';
 
 /** Quota state. Times are ms epoch. */
@@ -38,7 +38,7 @@ async function recentTimestamps(
     const body = await ctx.client.get<{ data?: Array<{ timestamp?: unknown }> }>(
       `/${ctx.igUserId}/${edge}`,
       { fields: 'timestamp', limit },
-      ctx.signal ? { retry: false, signal: ctx.signal } : { retry: false },
+      noRetry(ctx.signal),
     );
     return (body?.data ?? [])
       .map((m) => (typeof m.timestamp === 'string' ? Date.parse(m.timestamp) : Number.NaN))
@@ -68,7 +68,7 @@ export async function readPublishingLimit(
   const body = await ctx.client.get<LimitBody>(
     `/${ctx.igUserId}/content_publishing_limit`,
     { fields: 'quota_usage,config' },
-    ctx.signal ? { retry: false, signal: ctx.signal } : { retry: false },
+    noRetry(ctx.signal),
   );
   const row = body?.data?.[0] ?? {};
   const usage = num(row.quota_usage, 0);

@@ -5,7 +5,7 @@
  *   expose it, so we look for it among the account's recent media (see {@link findPublishedMedia}).
  * - `FINISHED` → nothing was published; publishing again is safe.
  */
-import type { ContainerStatusCode, FlowContext } from './container-flow.js';
+import { type ContainerStatusCode, type FlowContext, noRetry, readContainer } from './container-flow.js';
 import type { PublishPlan } from './publish-plan.js';
 
 /** Classification of a failed `media_publish`. */
@@ -25,12 +25,7 @@ export async function readStatusCode(
   containerId: string,
 ): Promise<ContainerStatusCode | undefined> {
   try {
-    const c = await ctx.client.get<{ status_code?: unknown }>(
-      `/${containerId}`,
-      { fields: 'status_code' },
-      ctx.signal ? { retry: false, signal: ctx.signal } : { retry: false },
-    );
-    const s = c?.status_code;
+    const s: unknown = (await readContainer(ctx, containerId))?.status_code;
     return typeof s === 'string' ? (s as ContainerStatusCode) : undefined;
   } catch {
     return undefined;
@@ -63,7 +58,7 @@ export async function findPublishedMedia(
     const body = await ctx.client.get<{ data?: MediaRow[] }>(
       `/${ctx.igUserId}/${edge}`,
       { fields: 'id,timestamp,caption,media_type,media_product_type', limit: 25 },
-      ctx.signal ? { retry: false, signal: ctx.signal } : { retry: false },
+      noRetry(ctx.signal),
     );
     rows = Array.isArray(body?.data) ? body.data : [];
   } catch {
