@@ -67,6 +67,11 @@ export interface AuthOptions {
    * 100/33 "Unsupported … request", as Meta answers on the host that lacks the operation.
    */
   loginTypes?: readonly LoginType[];
+  /**
+   * Facebook Login accounts must call with their Page token: another token gets 210 "A page access
+   * token is required" (checked last). Instagram Login accounts use their user token.
+   */
+  pageTokenForFacebookLogin?: boolean;
 }
 
 /** The authenticated caller. */
@@ -168,6 +173,15 @@ export class Authenticator {
     if (account !== undefined && options.loginTypes?.includes(account.loginType) === false)
       throw unsupportedRequest(req.method, options.node ?? req.path.split('/')[1] ?? '');
     if (account !== undefined) this.#checkPermissions(account, options);
+    if (
+      options.pageTokenForFacebookLogin === true &&
+      account?.loginType === 'facebook' &&
+      token.kind !== 'page'
+    )
+      throw graphError({
+        code: 210,
+        message: '(#210) A page access token is required to request this resource.',
+      });
     return auth;
   }
 

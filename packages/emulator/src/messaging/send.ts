@@ -29,16 +29,13 @@ export function newMid(ctx: EmulatorContext, accountId: string): string {
 
 /** Authenticates a messaging-capable caller for `node`; Facebook Login needs a Page token (code 210). */
 export function requireMessagingAuth(ctx: EmulatorContext, req: GraphRequest, node: string): AccountRecord {
-  const auth = ctx.requireAuth(req, { node, capability: 'manage_messages' });
-  const account = auth.account;
-  if (account === undefined) throw unsupportedRequest(req.method, node);
-  if (account.loginType === 'facebook' && auth.token.kind !== 'page') {
-    throw graphError({
-      code: 210,
-      message: '(#210) A page access token is required to request this resource.',
-    });
-  }
-  return account;
+  const auth = ctx.requireAuth(req, {
+    node,
+    capability: 'manage_messages',
+    pageTokenForFacebookLogin: true,
+  });
+  if (auth.account === undefined) throw unsupportedRequest(req.method, node);
+  return auth.account;
 }
 
 /**

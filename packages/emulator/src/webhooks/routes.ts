@@ -35,22 +35,15 @@ function appFor(deps: SubscriptionDeps, req: GraphRequest): AppRecord {
 
 function accountFor(deps: SubscriptionDeps, req: GraphRequest): { account: AccountRecord; app: AppRecord } {
   const node = req.params['node']!;
-  const auth = deps.ctx.requireAuth(req, { node, capability: 'basic' });
+  const auth = deps.ctx.requireAuth(req, { node, capability: 'basic', pageTokenForFacebookLogin: true });
   const account = auth.account;
   if (account === undefined) throw unsupportedRequest(req.method, node);
-  if (account.loginType === 'facebook') {
-    if (auth.token.kind !== 'page')
-      throw graphError({
-        code: 210,
-        message: '(#210) A page access token is required to request this resource.',
-      });
-    if (!account.permissions.includes('pages_manage_metadata'))
-      throw graphError({
-        code: 200,
-        status: 403,
-        message: '(#200) Requires pages_manage_metadata permission to manage the object',
-      });
-  }
+  if (account.loginType === 'facebook' && !account.permissions.includes('pages_manage_metadata'))
+    throw graphError({
+      code: 200,
+      status: 403,
+      message: '(#200) Requires pages_manage_metadata permission to manage the object',
+    });
   return { account, app: auth.app };
 }
 

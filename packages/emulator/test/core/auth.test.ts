@@ -146,3 +146,32 @@ describe('authorisation', () => {
     expect(err(unknown)).toMatchObject({ code: 100, error_subcode: 33 });
   });
 });
+
+describe('Page token for Facebook Login (210)', () => {
+  it('is checked after permissions on the Send API, and before pages_manage_metadata on subscribed_apps', async () => {
+    const noMessaging = await h.account({ permissions: ['instagram_basic'] });
+    const send = (token: string, node: string) =>
+      h.req('POST', `/v26.0/${node}/messages`, {
+        token,
+        body: { recipient: { id: '1' }, message: { text: 'hi' } },
+      });
+    expect(err(await send(noMessaging.accessToken, noMessaging.pageId)).code).toBe(10);
+    expect(err(await send(noMessaging.pageAccessToken, noMessaging.pageId)).code).toBe(10);
+    const full = await h.account();
+    expect(err(await send(full.accessToken, full.pageId)).code).toBe(210);
+    expect(err(await send(full.pageAccessToken, full.pageId)).code).not.toBe(210);
+    const ig = await h.account({ loginType: 'instagram' });
+    expect(err(await send(ig.accessToken, ig.igUserId)).code).not.toBe(210);
+
+    const noMetadata = await h.account({ permissions: ['instagram_basic'] });
+    const subscribe = (token: string) =>
+      h.req('POST', `/v26.0/${noMetadata.pageId}/subscribed_apps`, {
+        token,
+        body: { subscribed_fields: 'messages' },
+      });
+    expect(err(await subscribe(noMetadata.accessToken)).code).toBe(210);
+    const viaPage = await subscribe(noMetadata.pageAccessToken);
+    expect(viaPage.status).toBe(403);
+    expect(err(viaPage).code).toBe(200);
+  });
+});
