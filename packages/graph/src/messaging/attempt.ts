@@ -5,7 +5,7 @@
  */
 import { GraphClient, type GraphNetworkError, isGraphApiError, isGraphNetworkError } from '../core/index.js';
 import { ConfigurationError } from './errors.js';
-import { type GraphErrorFields, readGraphError } from './graph-error-fields.js';
+import { type GraphErrorFields, graphErrorFields, readGraphError } from './graph-error-fields.js';
 
 /** Settings of the messaging transport. */
 export interface TransportSettings {
@@ -112,18 +112,16 @@ export async function postMessagesAttempt(input: AttemptInput): Promise<AttemptR
       // A 2xx the client could not parse: Meta accepted the call, the answer is unreadable.
       if (error.status >= 200 && error.status < 300)
         return { kind: 'success', status: error.status, data: undefined };
-      const fields = readGraphError(
+      const fields = graphErrorFields(
         {
-          error: {
-            code: error.code,
-            error_subcode: error.subcode,
-            type: error.type,
-            fbtrace_id: error.fbtraceId,
-            is_transient: error.isTransient ? true : undefined,
-          },
+          code: error.code,
+          subcode: error.subcode,
+          type: error.type,
+          fbtraceId: error.fbtraceId,
+          isTransient: error.isTransient ? true : undefined,
         },
-        input.secrets,
-      ) as GraphErrorFields;
+        input.secrets ?? [],
+      );
       return {
         kind: 'error',
         status: error.status,

@@ -1,7 +1,8 @@
 /**
- * Reads the decision-relevant fields of Meta's error envelope from untrusted JSON. Identifiers (`type`,
- * `fbtrace_id`) are kept only when they look like identifiers and hold no part of a secret, because they end
- * up in error details and logs; Meta's free-text fields are never read.
+ * Reads the decision-relevant fields of a Graph error (Meta's envelope in untrusted JSON, or the core client's
+ * `GraphApiError`) through one sanitiser. Identifiers (`type`, `fbtrace_id`) are kept only when they look like
+ * identifiers and hold no part of a secret, because they end up in error details and logs; Meta's free-text
+ * fields are never read.
  */
 import { mentionsSecret } from './privacy.js';
 
@@ -25,17 +26,36 @@ export function readGraphError(
   const error = (body as { error?: unknown }).error;
   if (error === null || typeof error !== 'object') return undefined;
   const e = error as Record<string, unknown>;
+  return graphErrorFields(
+    {
+      code: e['code'],
+      subcode: e['error_subcode'],
+      type: e['type'],
+      fbtraceId: e['fbtrace_id'],
+      isTransient: e['is_transient'],
+    },
+    secrets,
+  );
+}
+
+/**
+ * Keeps the well-formed fields of an error (from Meta's envelope or a core `GraphApiError`): integer codes, a
+ * boolean `isTransient`, and identifiers only when they look like identifiers: they end up in logs.
+ */
+export function graphErrorFields(
+  raw: Readonly<Record<keyof GraphErrorFields, unknown>>,
+  secrets: readonly (string | undefined)[],
+): GraphErrorFields {
   const fields: GraphErrorFields = {};
-  const code = toInt(e['code']);
-  const subcode = toInt(e['error_subcode']);
+  const code = toInt(raw.code);
+  const subcode = toInt(raw.subcode);
   if (code !== undefined) fields.code = code;
   if (subcode !== undefined) fields.subcode = subcode;
-  // Identifiers only when they look like identifiers: they end up in logs.
   const safe = (v: unknown): v is string =>
     typeof v === 'string' && SAFE_TOKEN.test(v) && !mentionsSecret(v, secrets);
-  if (safe(e['type'])) fields.type = e['type'];
-  if (safe(e['fbtrace_id'])) fields.fbtraceId = e['fbtrace_id'];
-  if (typeof e['is_transient'] === 'boolean') fields.isTransient = e['is_transient'];
+  if (safe(raw.type)) fields.type = raw.type;
+  if (safe(raw.fbtraceId)) fields.fbtraceId = raw.fbtraceId;
+  if (typeof raw.isTransient === 'boolean') fields.isTransient = raw.isTransient;
   return fields;
 }
 
