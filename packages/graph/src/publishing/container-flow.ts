@@ -8,7 +8,7 @@
  * itself tolerates transient read failures (network, 5xx) until its deadline.
  */
 import type { Clock, GraphClient, RequestOptions, Sleep } from '../core/index.js';
-import { nextPollDelay, type PollScheduleOptions } from './poll-schedule.js';
+import { DEFAULT_MAX_WAIT_MS, nextPollDelay, type PollScheduleOptions } from './poll-schedule.js';
 import {
   failure,
   PublishFailure,
@@ -107,7 +107,7 @@ export async function waitForContainer(
     if (delay === undefined) {
       throw failure(
         'CONTAINER_TIMEOUT',
-        `Container ${containerId} was not ready within ${schedule.maxWaitTime ?? 120_000} ms.`,
+        `Container ${containerId} was not ready within ${schedule.maxWaitTime ?? DEFAULT_MAX_WAIT_MS} ms.`,
         true,
         {
           containerId,

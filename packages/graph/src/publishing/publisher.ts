@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Checkpoint, CheckpointData, CheckpointStore, PublishStage } from './checkpoints.js';
 import { connectorContext, pollScheduleFrom } from './connector.js';
 import type { FlowContext } from './container-flow.js';
-import { type PollScheduleOptions, PUBLISHER_MAX_GAP_MS } from './poll-schedule.js';
+import { DEFAULT_MAX_WAIT_MS, type PollScheduleOptions, PUBLISHER_MAX_GAP_MS } from './poll-schedule.js';
 import { type PreflightOptions, preflightMedia } from './preflight/probe.js';
 import { failure, PublishFailure, toPublishError } from './publish-errors.js';
 import { type PublishRequest, planPublish } from './publish-plan.js';
@@ -88,7 +88,8 @@ export class Publisher {
       ...pollScheduleFrom(options),
       maxGapMs: options.maxPollGapMs ?? this.#config.maxPollGapMs ?? PUBLISHER_MAX_GAP_MS,
     };
-    const leaseMs = this.#config.leaseMs ?? Math.max(300_000, (schedule.maxWaitTime ?? 120_000) + 120_000);
+    const leaseMs =
+      this.#config.leaseMs ?? Math.max(300_000, (schedule.maxWaitTime ?? DEFAULT_MAX_WAIT_MS) + 120_000);
     let checkpoint: Checkpoint | undefined;
     try {
       checkpoint = await checkpoints.acquire(key, this.#owner, leaseMs);
