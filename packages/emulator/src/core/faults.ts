@@ -92,6 +92,7 @@ export class FaultEngine {
 
   /** Finds the first live fault for a request and consumes one use of it. */
   take(method: string, path: string): ActiveFault | undefined {
+    if (this.#faults.length === 0) return undefined; // the usual case: no path split per request
     const segs = splitPath(path);
     for (const f of this.#faults) {
       if (f.remaining <= 0) continue;

@@ -32,10 +32,11 @@ export function insightsModule(): EmulatorModule {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '');
-    const valid = Object.keys(METRICS);
     names.forEach((n, i) => {
       if (METRICS[n] === undefined)
-        throw invalidParameter(`metric[${i}] must be one of the following values: ${valid.join(', ')}`);
+        throw invalidParameter(
+          `metric[${i}] must be one of the following values: ${Object.keys(METRICS).join(', ')}`,
+        );
     });
     if (m.isCarouselChild)
       throw invalidParameter('The Media Insights API does not support carousel album children');
@@ -48,12 +49,12 @@ export function insightsModule(): EmulatorModule {
       throw invalidParameter(
         `The Media Insights API does not support the ${unsupported.join(', ')} metric for this media product type.`,
       );
+    const base = views(m);
     if (m.mediaProductType === 'STORY') {
       if (now - m.timestamp >= STORY_LIFETIME_MS) return { body: { data: [] } };
-      if (views(m) < 5)
+      if (base < 5)
         throw graphError({ code: 10, message: '(#10) Not enough viewers for the media to show insights' });
     }
-    const base = views(m);
     const data = names.map((n) => {
       const def = METRICS[n]!;
       const jitter = 0.75 + ctx.ids.unit(`metric:${m.id}:${n}`) * 0.5;

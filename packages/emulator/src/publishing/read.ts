@@ -50,8 +50,6 @@ function mediaResolvers(
   store: PublishingStore,
   m: Media,
 ): Record<string, FieldResolver> {
-  const account = ctx.accounts.account(m.igUserId);
-  const likes = Math.floor(ctx.ids.unit(`likes:${m.id}`) * 500);
   return {
     id: () => m.id,
     media_type: () => m.mediaType,
@@ -62,9 +60,9 @@ function mediaResolvers(
     timestamp: () => metaTimestamp(m.timestamp),
     media_url: () => m.mediaUrl,
     thumbnail_url: () => m.thumbnailUrl,
-    username: () => account?.username,
+    username: () => ctx.accounts.account(m.igUserId)?.username,
     owner: () => ({ id: m.igUserId }),
-    like_count: () => (m.isCarouselChild ? undefined : likes),
+    like_count: () => (m.isCarouselChild ? undefined : Math.floor(ctx.ids.unit(`likes:${m.id}`) * 500)),
     comments_count: () => (m.isCarouselChild ? undefined : (ctx.services.comments?.count(m.id) ?? 0)),
     is_comment_enabled: () => (m.isCarouselChild ? undefined : true),
     is_shared_to_feed: () => (m.mediaProductType === 'REELS' ? (m.shareToFeed ?? true) : undefined),
