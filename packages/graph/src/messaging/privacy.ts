@@ -3,20 +3,17 @@
  * Only values of at least {@link MIN_SECRET_LENGTH} characters are treated as secrets (shorter strings
  * are too common to redact meaningfully).
  */
+import { redact } from '../core/index.js';
 
 /** Shortest string treated as a secret. */
-export const MIN_SECRET_LENGTH = 6;
+const MIN_SECRET_LENGTH = 6;
 
-const REDACTED = '[REDACTED]';
-
-/** Replaces every occurrence of each secret in `text` with `[REDACTED]`. */
+/** Replaces every occurrence of each secret in `text` with `[REDACTED]` (the core client's `redact`). */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret === undefined || secret.length < MIN_SECRET_LENGTH) continue;
-    out = out.split(secret).join(REDACTED);
-  }
-  return out;
+  return redact(
+    text,
+    secrets.filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH),
+  );
 }
 
 /** True when `value` contains a secret, or is a long-enough fragment of one. */
