@@ -1,9 +1,6 @@
 /**
  * The feature modules loaded by `startEmulator()`, in order. Each entry is a factory so every
- * emulator instance gets fresh state.
- *
- * Messaging engineer: add one import line and one list entry each for `messagingModule`
- * (src/messaging/index.ts) and `webhooksModule` (src/webhooks/index.ts). See core/EXTENDING.md.
+ * emulator instance gets fresh state. See core/EXTENDING.md.
  */
 import type { EmulatorModule } from './core/types.js';
 import { identityModule } from './identity/index.js';

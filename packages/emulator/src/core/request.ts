@@ -10,6 +10,7 @@ import type { EmulatorRequest, GraphRequest } from './types.js';
 export const DEFAULT_VERSION = 'v26.0';
 
 const VERSION_RE = /^\/(v(\d+)\.\d+)(?=\/|$)/;
+const DEFAULT_MAJOR = Number(VERSION_RE.exec(`/${DEFAULT_VERSION}`)![2]);
 
 /** Parses one request (never throws; invalid JSON is flagged as `args.__invalidJson`). */
 export function parseRequest(input: EmulatorRequest): GraphRequest {
@@ -20,7 +21,7 @@ export function parseRequest(input: EmulatorRequest): GraphRequest {
   const query = qIndex < 0 ? {} : parseForm(input.url.slice(qIndex + 1));
   if (/^https?:\/\//i.test(path)) path = absolutePath(path);
   let version = DEFAULT_VERSION;
-  let versionMajor = 26;
+  let versionMajor = DEFAULT_MAJOR;
   const vm = VERSION_RE.exec(path);
   if (vm !== null) {
     version = vm[1]!;

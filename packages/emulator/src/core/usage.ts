@@ -14,7 +14,7 @@ interface Series {
   total: number;
 }
 
-/** Rolling counters keyed by any string (e.g. `buc:<igUserId>`, `app:<appId>`, `send:<igUserId>`). */
+/** Rolling counters keyed by any string (the core's budgets: `buc:<igUserId>`, `page:<pageId>`, `app:<appId>`). */
 export class UsageMeter {
   readonly #series = new Map<string, Series>();
   readonly #now: () => number;

@@ -55,7 +55,7 @@ interface AppLane {
  * Batching: updates queued while an app's previous POST is in flight (or within the same event-loop
  * turn) go out together as one body, up to `maxBatch` updates, grouped into one `entry` per
  * (account, kind). Retries: due times are emulated-clock times; a real timer fires them when the
- * clock runs with real time, and {@link runDue} (called by the server after `advanceClock`) fires
+ * clock runs with real time, and {@link runDue} (called by the webhooks module on every emulated-clock jump) fires
  * every retry that an advance made due.
  */
 export class WebhookDeliveryQueue {
