@@ -14,7 +14,7 @@ import type { FlowContext } from './container-flow.js';
 import { fetchMediaInsights } from './insights.js';
 import type { PostInsights } from './insights-metrics.js';
 import { DEFAULT_MAX_WAIT_MS, type PollScheduleOptions } from './poll-schedule.js';
-import { PublishFailure, toPublishError } from './publish-errors.js';
+import { failedResult, toPublishError } from './publish-errors.js';
 import { type PublishPlan, type PublishRequest, planPublish } from './publish-plan.js';
 import { executePlan } from './publish-run.js';
 import type {
@@ -22,7 +22,6 @@ import type {
   DeleteResult,
   InstagramConfig,
   PostContent,
-  PublishErrorInfo,
   PublishOptions,
   PublishResult,
 } from './types.js';
@@ -217,11 +216,7 @@ export class InstagramConnector implements Connector {
     try {
       return await fn();
     } catch (e) {
-      const error: PublishErrorInfo = e instanceof PublishFailure ? e.info : toPublishError(e, 'read');
-      const result: PublishResult = { success: false, error };
-      const containerId = error.details?.['containerId'];
-      if (typeof containerId === 'string') result.metadata = { containerId };
-      return result;
+      return failedResult(e);
     }
   }
 }

@@ -3,7 +3,7 @@
  * `is_transient` only, never from message text.
  */
 import { type GraphApiError, isGraphApiError, isGraphNetworkError, isRateLimitCode } from '../core/index.js';
-import type { PublishErrorCode, PublishErrorInfo } from './types.js';
+import type { PublishErrorCode, PublishErrorInfo, PublishResult } from './types.js';
 
 /** Which call failed: container creation is special (code 100 there means bad media parameters). */
 export type PublishStep = 'create' | 'status' | 'publish' | 'read' | 'upload';
@@ -99,6 +99,21 @@ export function toPublishError(error: unknown, step: PublishStep): PublishErrorI
     return { code: 'MEDIA_ERROR', message: e.message, retryable, details };
   }
   return { code: 'API_ERROR', message: e.message, retryable: e.retryable, details };
+}
+
+/**
+ * The `{ success: false }` result for anything a publish threw. `context` (e.g. the idempotency key) is added
+ * to `error.details`; a failure that names its container also gets `metadata.containerId` (plus `context`).
+ */
+export function failedResult(error: unknown, context?: Record<string, unknown>): PublishResult {
+  const info = toPublishError(error, 'read');
+  const result: PublishResult = {
+    success: false,
+    error: context ? { ...info, details: { ...info.details, ...context } } : info,
+  };
+  const containerId = info.details?.['containerId'];
+  if (typeof containerId === 'string') result.metadata = { containerId, ...context };
+  return result;
 }
 
 /** Reads a 2207xxx subcode out of a container's `status` text (e.g. `"Error: … (2207026)"`, `"-2/2207003"`). */

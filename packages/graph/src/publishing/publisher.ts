@@ -9,7 +9,7 @@ import { connectorContext, pollScheduleFrom } from './connector.js';
 import type { FlowContext } from './container-flow.js';
 import { DEFAULT_MAX_WAIT_MS, type PollScheduleOptions, PUBLISHER_MAX_GAP_MS } from './poll-schedule.js';
 import { type PreflightOptions, preflightMedia } from './preflight/probe.js';
-import { failure, PublishFailure, toPublishError } from './publish-errors.js';
+import { failedResult, failure } from './publish-errors.js';
 import { type PublishRequest, planPublish } from './publish-plan.js';
 import { executePlan } from './publish-run.js';
 import { limitDetails, type PublishingLimit, readPublishingLimit } from './publishing-limit.js';
@@ -153,14 +153,7 @@ export class Publisher {
       result.metadata = { ...result.metadata, idempotencyKey: key, resumedFrom: checkpoint.stage };
       return result;
     } catch (e) {
-      const error = e instanceof PublishFailure ? e.info : toPublishError(e, 'read');
-      const result: PublishResult = {
-        success: false,
-        error: { ...error, details: { ...error.details, idempotencyKey: key } },
-      };
-      const containerId = error.details?.['containerId'];
-      if (typeof containerId === 'string') result.metadata = { containerId, idempotencyKey: key };
-      return result;
+      return failedResult(e, { idempotencyKey: key });
     } finally {
       await checkpoints.release(key, this.#owner).catch(() => {});
     }
