@@ -1,4 +1,5 @@
 /** Defensive readers for untrusted webhook JSON. */
+import { toEpochMs } from '../messaging/policy.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -8,12 +9,15 @@ export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 
-/** Epoch seconds or ms (number or numeric string) → ms; values below 1e11 are seconds. */
+/**
+ * Epoch seconds or ms (number or numeric string) → whole ms, by the same rule as the messaging policy's
+ * `toEpochMs` (values below 1e11 are seconds); `undefined` for anything else or a negative value.
+ */
 export function toEpochMillis(v: unknown): number | undefined {
   const n =
     typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
   if (!Number.isFinite(n) || n < 0) return undefined;
-  return Math.round(n < 1e11 ? n * 1000 : n);
+  return Math.round(toEpochMs(n));
 }
 
 /** `{ [key]: value }` when `value` is defined, else `{}` (for optional properties). */
