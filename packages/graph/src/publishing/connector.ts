@@ -3,11 +3,13 @@
  * Publishing methods never throw for API or input failures; they resolve `{ success: false, error }`.
  */
 import {
+  type Clock,
   Governor,
   GRAPH_HOSTS,
   GraphClient,
   isGraphApiError,
   realSleep,
+  type Sleep,
   systemClock,
 } from '../core/index.js';
 import type { FlowContext } from './container-flow.js';
@@ -16,7 +18,7 @@ import type { PostInsights } from './insights-metrics.js';
 import { DEFAULT_MAX_WAIT_MS, type PollScheduleOptions } from './poll-schedule.js';
 import { failedResult, toPublishError } from './publish-errors.js';
 import { type PublishPlan, type PublishRequest, planPublish } from './publish-plan.js';
-import { executePlan } from './publish-run.js';
+import { executePlan, type RunState } from './publish-run.js';
 import type {
   Connector,
   DeleteResult,
@@ -34,10 +36,7 @@ export function pollScheduleFrom(options: PublishOptions | undefined): PollSched
 }
 
 /** Builds the client a connector (or publisher) uses: no in-call retries, governor fails fast on blocks. */
-export function connectorClient(config: InstagramConfig): GraphClient {
-  if (config.client) return config.client;
-  const clock = config.clock ?? systemClock;
-  const sleep = config.sleep ?? realSleep;
+function connectorClient(config: InstagramConfig, clock: Clock, sleep: Sleep): GraphClient {
   return new GraphClient({
     accessToken: config.accessToken,
     host: config.host ?? 'facebook',
@@ -59,11 +58,13 @@ export function connectorClient(config: InstagramConfig): GraphClient {
 export function connectorContext(config: InstagramConfig, owner: string): FlowContext {
   if (!config?.accessToken) throw new TypeError(`${owner}: accessToken is required`);
   if (!config.instagramAccountId) throw new TypeError(`${owner}: instagramAccountId is required`);
+  const clock = config.clock ?? systemClock;
+  const sleep = config.sleep ?? realSleep;
   return {
-    client: connectorClient(config),
+    client: config.client ?? connectorClient(config, clock, sleep),
     igUserId: config.instagramAccountId,
-    clock: config.clock ?? systemClock,
-    sleep: config.sleep ?? realSleep,
+    clock,
+    sleep,
   };
 }
 
@@ -137,12 +138,7 @@ export class InstagramConnector implements Connector {
         productType: 'FEED',
         preflight: [],
       };
-      return executePlan(
-        this.#ctx,
-        plan,
-        { stage: 'container_created', data: { containerId } },
-        { schedule: pollScheduleFrom(options), record: async () => {}, ambiguousRetries: 0 },
-      );
+      return this.#run(plan, { stage: 'container_created', data: { containerId } }, options);
     });
   }
 
@@ -201,14 +197,19 @@ export class InstagramConnector implements Connector {
   }
 
   async #publish(request: PublishRequest, options: PublishOptions | undefined): Promise<PublishResult> {
-    return this.#guard(async () => {
-      const plan = planPublish(request);
-      return executePlan(
-        this.#ctx,
-        plan,
-        { stage: 'started', data: {} },
-        { schedule: pollScheduleFrom(options), record: async () => {}, ambiguousRetries: 0 },
-      );
+    return this.#guard(async () => this.#run(planPublish(request), { stage: 'started', data: {} }, options));
+  }
+
+  /** The connector's run: no checkpoints, no extra `media_publish` after an ambiguous failure. */
+  async #run(
+    plan: PublishPlan,
+    state: RunState,
+    options: PublishOptions | undefined,
+  ): Promise<PublishResult> {
+    return executePlan(this.#ctx, plan, state, {
+      schedule: pollScheduleFrom(options),
+      record: async () => {},
+      ambiguousRetries: 0,
     });
   }
 
