@@ -3,7 +3,7 @@
  * (rate limits, 5xx, network: 4 attempts, 1 s / 2 s / 4 s or Meta's requested wait up to 60 s), one audit
  * event per call and a security event per rate-limit answer.
  */
-import { DEFAULT_GRAPH_VERSION, realSleep } from '../core/index.js';
+import { DEFAULT_GRAPH_VERSION, GRAPH_HOSTS, realSleep } from '../core/index.js';
 import { createSendTransport, postMessagesAttempt } from './attempt.js';
 import { createStderrAuditSink, type MessagingAuditSink, safeEmit } from './audit.js';
 import { auditCall, callSubject } from './call-audit.js';
@@ -17,7 +17,7 @@ import type { InstagramSendMessageRequest, InstagramSendMessageResponse } from '
 /** Graph API version used when none is configured (newest stable). */
 export const DEFAULT_MESSAGING_API_VERSION = DEFAULT_GRAPH_VERSION;
 /** Base URL used when none is configured. */
-export const DEFAULT_MESSAGING_BASE_URL = 'https://graph.facebook.com';
+export const DEFAULT_MESSAGING_BASE_URL = GRAPH_HOSTS.facebook;
 /** Largest text Meta accepts, in UTF-8 bytes. */
 export const MAX_MESSAGE_TEXT_BYTES = MAX_TEXT_BYTES;
 
