@@ -33,7 +33,7 @@ export type CallOutcome =
   | { error: AppError; attempts: number; secrets: readonly (string | undefined)[] };
 
 /** Builds the single audit event of a call. `status` is 200 on success, else the error's `statusCode`. */
-export function callAuditEvent(subject: CallSubject, outcome: CallOutcome): MessagingAuditEvent {
+function callAuditEvent(subject: CallSubject, outcome: CallOutcome): MessagingAuditEvent {
   const base = {
     correlationId: subject.correlationId,
     resourceType: 'instagram_message' as const,

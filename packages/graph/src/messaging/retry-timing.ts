@@ -17,7 +17,7 @@ export const MESSAGING_RETRY_DEFAULTS = Object.freeze({
 });
 
 /** Backoff before the n-th retry (n ≥ 1): `1000·2^(n-1)` ms, capped at 4000 ms. */
-export function backoffDelayMs(retryNumber: number): number {
+function backoffDelayMs(retryNumber: number): number {
   const n = Math.max(1, Math.floor(retryNumber));
   return Math.min(MESSAGING_RETRY_DEFAULTS.backoffCapMs, MESSAGING_RETRY_DEFAULTS.baseMs * 2 ** (n - 1));
 }

@@ -3,7 +3,7 @@ import type { InstagramMessage, InstagramMessageAttachment } from '../messaging/
 import { arr, type Obj, obj, optional, str } from './json-read.js';
 
 /** Attachments `{ type, payload: { url, … } }`; entries without a type are skipped. */
-export function parseAttachments(v: unknown): InstagramMessageAttachment[] {
+function parseAttachments(v: unknown): InstagramMessageAttachment[] {
   return arr(v).flatMap((a) => {
     const o = obj(a);
     const type = str(o?.['type']);
