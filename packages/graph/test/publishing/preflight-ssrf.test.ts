@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkUrlTarget, ipv6Groups, isNonPublicAddress } from '../../src/publishing/preflight/ssrf.js';
+import {
+  checkUrlTarget,
+  ipv6Groups,
+  isAllowedHost,
+  isNonPublicAddress,
+} from '../../src/publishing/preflight/ssrf.js';
 
 const lookupTo =
   (...addresses: string[]) =>
@@ -95,6 +100,17 @@ describe('checkUrlTarget', () => {
       ok: true,
     });
     expect(await checkUrlTarget('http://localhost:4000/a.jpg', { allowHosts: ['LOCALHOST'] })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('matches allow-list entries by exact host, ignoring case and IPv6 brackets', async () => {
+    expect(isAllowedHost('Media.Test', { allowHosts: ['media.test'] })).toBe(true);
+    expect(isAllowedHost('::1', { allowHosts: ['[::1]'] })).toBe(true);
+    expect(isAllowedHost('[::1]', { allowHosts: ['::1'] })).toBe(true);
+    expect(isAllowedHost('evil.media.test', { allowHosts: ['media.test'] })).toBe(false);
+    expect(isAllowedHost('127.0.0.1', {})).toBe(false);
+    expect(await checkUrlTarget('http://[::1]:4000/a.mp4', { allowHosts: ['[::1]'] })).toMatchObject({
       ok: true,
     });
   });

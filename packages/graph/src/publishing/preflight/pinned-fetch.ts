@@ -16,7 +16,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
-import { isNonPublicAddress, type LookupFn, type SsrfOptions } from './ssrf.js';
+import { isAllowedHost, isNonPublicAddress, type SsrfOptions, systemLookup } from './ssrf.js';
 
 /** Thrown (as the fetch rejection) when a connection would reach a non-public address. */
 export class SsrfRefusedError extends Error {
@@ -37,16 +37,6 @@ export function ssrfRefusal(e: unknown): SsrfRefusedError | undefined {
   return cause instanceof SsrfRefusedError ? cause : undefined;
 }
 
-const systemLookup: LookupFn = async (hostname) => {
-  const dns = await import('node:dns/promises');
-  return dns.lookup(hostname, { all: true, verbatim: true });
-};
-
-function allowed(host: string, options: SsrfOptions): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return (options.allowHosts ?? []).some((a) => a.toLowerCase().replace(/^\[|\]$/g, '') === h);
-}
-
 /** The socket `lookup` hook: resolve once, refuse non-public answers, connect to what was checked. */
 function guardedLookup(options: SsrfOptions): LookupFunction {
   const resolve = options.lookup ?? systemLookup;
@@ -57,7 +47,9 @@ function guardedLookup(options: SsrfOptions): LookupFunction {
         const addrs: LookupAddress[] = found
           .map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }))
           .filter((a) => wanted === 0 || a.family === wanted);
-        const bad = allowed(hostname, options) ? undefined : addrs.find((a) => isNonPublicAddress(a.address));
+        const bad = isAllowedHost(hostname, options)
+          ? undefined
+          : addrs.find((a) => isNonPublicAddress(a.address));
         if (bad) return callback(new SsrfRefusedError(hostname, bad.address), '', 4);
         const first = addrs[0];
         if (!first) {
@@ -94,7 +86,7 @@ export function pinnedFetch(options: SsrfOptions = {}): typeof fetch {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new TypeError(`Unsupported scheme ${url.protocol}`);
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !allowed(host, options) && isNonPublicAddress(host))
+    if (isIP(host) && !isAllowedHost(host, options) && isNonPublicAddress(host))
       throw new SsrfRefusedError(host, host);
     const method = (init.method ?? 'GET').toUpperCase();
     const headers = Object.fromEntries(new Headers(init.headers).entries());

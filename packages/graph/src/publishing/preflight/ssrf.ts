@@ -15,7 +15,7 @@ export type LookupFn = (hostname: string) => Promise<ReadonlyArray<{ address: st
 
 /** Options for {@link checkUrlTarget}. */
 export interface SsrfOptions {
-  /** Name resolution. @default `dns.promises.lookup(host, { all: true })` */
+  /** Name resolution. @default {@link systemLookup} */
   lookup?: LookupFn;
   /** Host names or literal IPs exempt from the address check (e.g. `['127.0.0.1']` for the emulator). */
   allowHosts?: readonly string[];
@@ -106,10 +106,21 @@ export function isNonPublicAddress(ip: string): boolean {
   return true;
 }
 
-const defaultLookup: LookupFn = async (hostname) => {
+/** The default {@link LookupFn}: `dns.promises.lookup(host, { all: true, verbatim: true })`. */
+export const systemLookup: LookupFn = async (hostname) => {
   const dns = await import('node:dns/promises');
   return dns.lookup(hostname, { all: true, verbatim: true });
 };
+
+function bareHost(host: string): string {
+  return host.toLowerCase().replace(/^\[|\]$/g, '');
+}
+
+/** True when `host` (a name or IP literal, brackets optional, any case) is in `options.allowHosts`. */
+export function isAllowedHost(host: string, options: SsrfOptions): boolean {
+  const h = bareHost(host);
+  return (options.allowHosts ?? []).some((a) => bareHost(a) === h);
+}
 
 /** Checks scheme and resolved addresses of `rawUrl`. Never throws. */
 export async function checkUrlTarget(rawUrl: string, options: SsrfOptions = {}): Promise<SsrfVerdict> {
@@ -127,14 +138,13 @@ export async function checkUrlTarget(rawUrl: string, options: SsrfOptions = {}):
     };
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const allow = (options.allowHosts ?? []).map((h) => h.toLowerCase().replace(/^\[|\]$/g, ''));
-  if (allow.includes(host.toLowerCase())) return { ok: true, url, addresses: [] };
+  if (isAllowedHost(host, options)) return { ok: true, url, addresses: [] };
   let addresses: string[];
   if (isIP(host)) {
     addresses = [host];
   } else {
     try {
-      addresses = (await (options.lookup ?? defaultLookup)(host)).map((a) => a.address);
+      addresses = (await (options.lookup ?? systemLookup)(host)).map((a) => a.address);
     } catch {
       return { ok: false, reason: 'dns_failure', message: `Media host ${host} could not be resolved.` };
     }
