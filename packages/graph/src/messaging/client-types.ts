@@ -14,8 +14,9 @@ export interface MessagingClientOptions {
    */
   accessToken?: string;
   /**
-   * A preconfigured transport (e.g. with `appSecret`, hooks or a shared governor). Its base URL is used and
-   * its own retries are bypassed per call (the messaging layer retries). @default a new `GraphClient`
+   * A preconfigured transport (e.g. with `appSecret`, hooks or a shared governor). Its base URL, version and
+   * governor are used; its own retries are bypassed per call (the messaging layer retries).
+   * @default a new `GraphClient` (retries and governor off)
    */
   graph?: GraphClient;
   /**
@@ -25,7 +26,10 @@ export interface MessagingClientOptions {
   login: 'instagram' | 'facebook';
   /** Facebook Page id (required with `login: 'facebook'`). */
   pageId?: string;
-  /** Instagram professional account id: the limiter key (else the page id, else a hash of the token). */
+  /**
+   * Instagram professional account id: the limiter key (else the page id, else a hash of the token, else
+   * — with only `graph` given — its base URL).
+   */
   igUserId?: string;
   /** Base URL replacing the login's default host, e.g. the emulator (ignored when `graph` is given). */
   baseUrl?: string;
