@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GraphClient } from '../../src/core/index.js';
 import {
   BadRequestError,
@@ -14,6 +14,7 @@ import {
   SendQueueFullError,
   type UnknownOutcomeResult,
 } from '../../src/messaging/index.js';
+import { useNock } from '../helpers/nock.js';
 import { graphError, recordingSleep } from './helpers.js';
 
 const IG = 'https://graph.instagram.com';
@@ -23,8 +24,7 @@ const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const OPEN = { conversation: { lastUserMessageAt: NOW - 60_000 } };
 const OK = { recipient_id: 'U1', message_id: 'mid.1' };
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
+useNock();
 
 function client(extra: Partial<MessagingClientOptions> = {}) {
   const sleep = recordingSleep();

@@ -1,13 +1,13 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createInstagramService, createStderrAuditSink } from '../../src/messaging/index.js';
+import { useNock } from '../helpers/nock.js';
 import { graphError, recordingAudit, recordingSleep } from './helpers.js';
 
 const GRAPH = 'https://graph.facebook.com';
 const PATH = '/v26.0/me/messages';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
+useNock();
 
 function make() {
   const audit = recordingAudit();

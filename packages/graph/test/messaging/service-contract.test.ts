@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   BadRequestError,
   ConfigurationError,
@@ -10,16 +10,14 @@ import {
   MAX_MESSAGE_TEXT_BYTES,
   sendInstagramMessage,
 } from '../../src/messaging/index.js';
+import { useNock } from '../helpers/nock.js';
 import { recordingAudit, recordingSleep, thrown } from './helpers.js';
 
 const GRAPH = 'https://graph.facebook.com';
 const TOKEN = 'EAAGtesttoken0001';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
+useNock();
 afterEach(() => {
-  nock.cleanAll();
   vi.unstubAllEnvs();
 });
 

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AppError,
   BadRequestError,
@@ -13,13 +13,13 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from '../../src/messaging/index.js';
+import { useNock } from '../helpers/nock.js';
 import { graphError, recordingAudit, recordingSleep } from './helpers.js';
 
 const GRAPH = 'https://graph.facebook.com';
 const PATH = '/v26.0/me/messages';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
+useNock();
 
 type ErrorClass = (abstract new (...args: never[]) => AppError) & { name: string };
 interface Row {

@@ -1,6 +1,7 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInstagramService, TooManyRequestsError } from '../../src/messaging/index.js';
+import { useNock } from '../helpers/nock.js';
 import { graphError, recordingAudit, recordingSleep } from './helpers.js';
 
 const GRAPH = 'https://graph.facebook.com';
@@ -8,8 +9,7 @@ const PATH = '/v26.0/me/messages';
 const OK = { recipient_id: '42', message_id: 'mid.ok' };
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
+useNock();
 
 function make() {
   const sleep = recordingSleep();
