@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readJpegInfo, readPngSize, sniffFormat } from '../../src/publishing/preflight/image-header.js';
-import { checkImage, checkVideo } from '../../src/publishing/preflight/limits.js';
+import { checkImage, checkSize, checkVideo, VIDEO_LIMITS } from '../../src/publishing/preflight/limits.js';
 import { readMp4Info } from '../../src/publishing/preflight/mp4-boxes.js';
 import { jpeg, mp4, png } from './helpers/media-fixtures.js';
 
@@ -116,5 +116,20 @@ describe('limits', () => {
       reason: 'moov_not_at_front',
     });
     expect(checkVideo('reel', 'webp', ok)).toMatchObject({ reason: 'unsupported_format' });
+  });
+
+  it('holds carousel video children to the reel limits (Meta gives none of their own)', () => {
+    expect(VIDEO_LIMITS.carousel_video).toEqual(VIDEO_LIMITS.reel);
+    // 61 s is too long for a story but fine for a reel and a carousel child.
+    const minute = readMp4Info(mp4({ durationSec: 61 }));
+    expect(checkVideo('carousel_video', 'mp4', minute)).toBeUndefined();
+    expect(checkVideo('carousel_video', 'mp4', readMp4Info(mp4({ durationSec: 15 * 60 + 1 })))).toMatchObject(
+      {
+        reason: 'duration',
+        details: { maxSec: 900 },
+      },
+    );
+    expect(checkSize('carousel_video', 300 * 1024 * 1024)).toBeUndefined();
+    expect(checkSize('carousel_video', 300 * 1024 * 1024 + 1)).toMatchObject({ reason: 'too_large' });
   });
 });

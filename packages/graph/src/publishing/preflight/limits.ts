@@ -46,19 +46,21 @@ export const IMAGE_LIMITS = Object.freeze({
   contentTypes: ['image/jpeg', 'image/jpg', 'image/pjpeg'] as const,
 });
 
+const REEL_LIMITS = {
+  maxBytes: 300 * MB,
+  minSec: 3,
+  maxSec: 15 * 60,
+  minAspect: 0.01,
+  maxAspect: 10,
+  maxWidth: 1920,
+};
+
 /** Video limits per target (MOV/MP4, H.264 or HEVC, ≤ 1920 px wide). */
 export const VIDEO_LIMITS = Object.freeze({
-  reel: { maxBytes: 300 * MB, minSec: 3, maxSec: 15 * 60, minAspect: 0.01, maxAspect: 10, maxWidth: 1920 },
+  reel: REEL_LIMITS,
   story_video: { maxBytes: 100 * MB, minSec: 3, maxSec: 60, minAspect: 0.1, maxAspect: 10, maxWidth: 1920 },
   // Carousel video children: Meta's current page gives no separate limits; reel limits are used.
-  carousel_video: {
-    maxBytes: 300 * MB,
-    minSec: 3,
-    maxSec: 15 * 60,
-    minAspect: 0.01,
-    maxAspect: 10,
-    maxWidth: 1920,
-  },
+  carousel_video: REEL_LIMITS,
   codecs: ['avc1', 'avc3', 'hvc1', 'hev1'] as const,
   contentTypes: ['video/mp4', 'video/quicktime', 'application/mp4'] as const,
 });
