@@ -2,7 +2,8 @@
  * Durable progress records for duplicate-safe publishing.
  *
  * A {@link Publisher} records each stage of a publish under the caller's idempotency key before moving on.
- * The store is pluggable: {@link InMemoryCheckpointStore} here, a PostgreSQL one in the service.
+ * The store is pluggable: {@link InMemoryCheckpointStore} here (one process); several workers need a shared
+ * store that keeps the contract below — docs/publishing.md sketches one on PostgreSQL.
  *
  * Concurrency contract (what an implementation must guarantee):
  * - **Lease**: `acquire(key, owner, leaseMs)` atomically grants the key to `owner` when nobody holds a live

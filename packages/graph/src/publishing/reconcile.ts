@@ -43,7 +43,8 @@ interface MediaRow {
 /**
  * Finds the media a PUBLISHED container became, when its id was lost with the `media_publish` response.
  * Lists the newest media (`/stories` for stories) and keeps those published at or after `publishStartedAt`
- * (−2 min for clock skew) with the plan's product type, media type (carousel) and exact caption.
+ * (−2 min for clock skew) with the plan's product type, media type (carousel or not) and caption (compared
+ * without `@`, which Meta may strip; stories carry none).
  * Exactly one candidate → its id; none or several → `undefined` (the caller reports the post as published
  * with an unresolved id rather than guess).
  */
