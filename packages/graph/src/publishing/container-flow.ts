@@ -125,8 +125,9 @@ export async function waitForContainer(
       c = await readContainer(ctx, containerId);
     } catch (e) {
       const info = (e as PublishFailure).info;
-      const transient = info.code === 'NETWORK_ERROR' || (info.code === 'API_ERROR' && info.retryable);
-      if (transient && info.details?.['kind'] !== 'aborted') continue;
+      // A read that failed without a verdict on the container (no response, 5xx) is simply read again;
+      // `retryable` already excludes caller aborts and definite refusals.
+      if (info.retryable && (info.code === 'NETWORK_ERROR' || info.code === 'API_ERROR')) continue;
       throw new PublishFailure({ ...info, details: { ...info.details, containerId } });
     }
     lastStatus = c.status_code;
