@@ -181,10 +181,9 @@ export class Publisher {
     for (const item of items) {
       const done = (await options.checkpoints.get(item.idempotencyKey))?.stage === 'published';
       if (!done && slots <= 0) {
-        const details = { ...(quota ? limitDetails(quota, this.#ctx.clock.now()) : {}) };
         out.push(
           fail('PUBLISH_LIMIT', 'No publishing slot is free in the rolling window.', true, {
-            ...details,
+            ...(quota ? limitDetails(quota, this.#ctx.clock.now()) : {}),
             idempotencyKey: item.idempotencyKey,
           }),
         );
