@@ -88,12 +88,12 @@ function resolveUrl(input: PrepareInput): { url: string; unproven: string; crede
   if (PLAIN_PATH.test(input.path) && !DOT_SEGMENT.test(input.path)) {
     const path = input.path.startsWith('/') ? input.path : `/${input.path}`;
     const versioned = VERSIONED_PATH.test(path) ? path : `/${input.version}${path}`;
-    const params = queryParams(input.query);
-    const search = params.toString();
+    const search = queryParams(input.query).toString();
     const unproven = `${input.baseUrl}${versioned}${search === '' ? '' : `?${search}`}`;
     if (!input.proof) return { url: unproven, unproven, credentialed: true };
-    params.append('appsecret_proof', input.proof);
-    return { url: `${input.baseUrl}${versioned}?${params.toString()}`, unproven, credentialed: true };
+    // Appending one pair to a serialised query is `&pair`: no second serialisation of the whole query.
+    const proof = new URLSearchParams({ appsecret_proof: input.proof }).toString();
+    return { url: `${unproven}${search === '' ? '?' : '&'}${proof}`, unproven, credentialed: true };
   }
   const url = buildRequestUrl(input.baseUrl, input.version, input.path, input.query);
   const credentialed = url.origin === input.origin;

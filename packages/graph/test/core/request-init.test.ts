@@ -42,6 +42,18 @@ describe('prepareRequest URL building', () => {
     );
   });
 
+  it('encodes the proof exactly as the general builder does, with and without a query', () => {
+    for (const [query, proof] of [
+      [{}, 'a b&c=+/é'],
+      [{ fields: 'id,caption', limit: '5' }, 'a b&c=+/é'],
+      [{}, 'beef'],
+    ] as const) {
+      const expected = buildRequestUrl(base.baseUrl, base.version, '/me', query);
+      expected.searchParams.set('appsecret_proof', proof);
+      expect(prepared('/me', query, proof).url).toBe(expected.href);
+    }
+  });
+
   it('keeps an explicit version, and sends other paths through the URL parser', () => {
     expect(prepared('/v18.0/123/media', {}).url).toBe('https://graph.facebook.com/v18.0/123/media');
     expect(prepared('123/media', { fields: 'id,caption' }).url).toBe(
