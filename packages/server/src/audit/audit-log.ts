@@ -1,0 +1,164 @@
+/**
+ * The audit trail: append-only rows in `audit_log` (the table refuses UPDATE and DELETE; see migration 001).
+ * Written for every mutating Graph call, post state transition and security event. Rows hold ids, codes,
+ * sizes and outcomes: never message text, captions, tokens or app secrets ({@link sanitizeMetadata} drops
+ * those keys defensively, whatever a caller passes).
+ */
+import type { MessagingAuditEvent, MessagingAuditSink, MessagingSecurityEvent } from '@igkit/graph';
+import type { Logger } from '../log/logger.js';
+import type { Queryable } from '../store/db.js';
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId?: string | undefined;
+  correlationId?: string | undefined;
+  outcome: string;
+  graphCode?: number | undefined;
+  graphSubcode?: number | undefined;
+  fbtraceId?: string | undefined;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  correlation_id: string | null;
+  outcome: string;
+  graph_code: number | null;
+  graph_subcode: number | null;
+  fbtrace_id: string | null;
+  metadata: Record<string, unknown>;
+}
+
+/** Keys whose values are content or credentials: never stored in an audit row. */
+const FORBIDDEN_KEYS =
+  /^(text|caption|message|body|payload|access_?token|token|app_?secret|secret|authorization|password|api_?key)$/i;
+
+/** Copies `metadata` without content or credential keys (at any depth). */
+export function sanitizeMetadata(metadata: Record<string, unknown> = {}): Record<string, unknown> {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, inner] of Object.entries(v)) if (!FORBIDDEN_KEYS.test(k)) out[k] = walk(inner);
+      return out;
+    }
+    return v;
+  };
+  return walk(metadata) as Record<string, unknown>;
+}
+
+/** Appends one row. Use inside a transaction (`tx`) to make the row part of the change it records. */
+export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
+  await q.query(
+    `INSERT INTO audit_log (actor, action, resource_type, resource_id, correlation_id, outcome,
+       graph_code, graph_subcode, fbtrace_id, metadata)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      e.actor,
+      e.action,
+      e.resourceType,
+      e.resourceId ?? null,
+      e.correlationId ?? null,
+      e.outcome,
+      e.graphCode ?? null,
+      e.graphSubcode ?? null,
+      e.fbtraceId ?? null,
+      JSON.stringify(sanitizeMetadata(e.metadata)),
+    ],
+  );
+}
+
+export interface AuditQuery {
+  since?: Date;
+  until?: Date;
+  resourceType?: string;
+  resourceId?: string;
+  correlationId?: string;
+  action?: string;
+  /** Rows after this id (paging). */
+  afterId?: string;
+  limit?: number;
+}
+
+/** Reads audit rows in id order with optional filters. */
+export async function queryAudit(q: Queryable, f: AuditQuery = {}): Promise<AuditRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (f.since) add('at >= ?', f.since);
+  if (f.until) add('at < ?', f.until);
+  if (f.resourceType) add('resource_type = ?', f.resourceType);
+  if (f.resourceId) add('resource_id = ?', f.resourceId);
+  if (f.correlationId) add('correlation_id = ?', f.correlationId);
+  if (f.action) add('action = ?', f.action);
+  if (f.afterId) add('id > ?', f.afterId);
+  params.push(Math.min(Math.max(f.limit ?? 100, 1), 10_000));
+  const rows = await q.query<AuditRow>(
+    `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`,
+    params,
+  );
+  return rows.rows.map((r) => ({ ...r, id: String(r.id) }));
+}
+
+/**
+ * The messaging contract's audit sink (`createInstagramService({ audit })`), writing to the audit table.
+ * Sinks must not throw: a failed write is logged (without the event's metadata) and swallowed.
+ */
+export function auditSink(q: Queryable, log: Logger, actor = 'messaging'): MessagingAuditSink {
+  const write = (e: AuditEntry) =>
+    appendAudit(q, e).catch((err: unknown) => {
+      log.error({ action: e.action, err: (err as Error).message }, 'audit write failed');
+    });
+  return {
+    logAuditEvent: (e: MessagingAuditEvent) =>
+      write({
+        actor,
+        action: e.action,
+        resourceType: e.resourceType,
+        resourceId: e.metadata.message_id ?? e.metadata.recipient_id,
+        correlationId: e.correlationId,
+        outcome: e.status,
+        metadata: {
+          recipient_id: e.metadata.recipient_id,
+          message_length: e.metadata.message_length,
+          status: e.metadata.status,
+          attempts: e.metadata.attempts,
+          ...(e.metadata.error_code ? { error_code: e.metadata.error_code } : {}),
+        },
+      }),
+    logSecurityEvent: (e: MessagingSecurityEvent) =>
+      write({
+        actor,
+        action: `security.${e.event}`,
+        resourceType: e.resourceType,
+        resourceId: e.metadata.recipient_id,
+        correlationId: e.correlationId,
+        outcome: 'observed',
+        metadata: { ...e.metadata },
+      }),
+  };
+}
+
+/** Records a security event (bad webhook signature, refused key, …). */
+export function logSecurityEvent(
+  q: Queryable,
+  e: {
+    action: string;
+    resourceType: string;
+    resourceId?: string;
+    correlationId?: string;
+    metadata?: Record<string, unknown>;
+  },
+): Promise<void> {
+  return appendAudit(q, { actor: 'security', outcome: 'refused', ...e, action: `security.${e.action}` });
+}

@@ -1,0 +1,13 @@
+/**
+ * The migrations, in order. Forward-only: a released migration is never edited; a change is a new entry.
+ * Each runs in its own transaction and is recorded in `schema_migrations`.
+ */
+import { sql as core } from './001-core.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'core', sql: core }];
