@@ -152,21 +152,29 @@ export async function handlePublishJob(deps: PublishDeps, data: PublishJobData):
 async function settle(deps: PublishDeps, post: Post, result: PublishResult): Promise<void> {
   const { db, boss } = deps;
   const at = now(deps);
-  if (result.success && result.platformPostId) {
+  if (result.success) {
+    // The post exists. Its media id can be unknown when the publish answer was lost and several recent media
+    // match (the library never guesses): the post is still published, once; insights need the id.
     const mediaId = result.platformPostId;
     await db.transaction(async (tx) => {
-      const from = await transitionPost(tx, post.id, 'published', 'published', {
-        from: ['publishing'],
-        at,
-        details: { mediaId, resumedFrom: result.metadata?.['resumedFrom'] },
-        changes: {
-          igMediaId: mediaId,
-          permalink: result.publishedUrl ?? null,
-          publishedAt: at,
-          lastError: null,
-          nextAttemptAt: null,
+      const from = await transitionPost(
+        tx,
+        post.id,
+        'published',
+        mediaId ? 'published' : 'published (media id unresolved)',
+        {
+          from: ['publishing'],
+          at,
+          details: { mediaId: mediaId ?? null, resumedFrom: result.metadata?.['resumedFrom'] ?? null },
+          changes: {
+            ...(mediaId ? { igMediaId: mediaId } : {}),
+            permalink: result.publishedUrl ?? null,
+            publishedAt: at,
+            lastError: null,
+            nextAttemptAt: null,
+          },
         },
-      });
+      );
       if (from === undefined) return;
       await appendAudit(tx, {
         actor: 'scheduler',
@@ -174,14 +182,15 @@ async function settle(deps: PublishDeps, post: Post, result: PublishResult): Pro
         resourceType: 'post',
         resourceId: post.id,
         outcome: 'published',
-        metadata: { accountId: post.accountId, mediaId },
+        metadata: { accountId: post.accountId, mediaId: mediaId ?? null },
       });
-      for (const offset of INSIGHTS_REFRESH_OFFSETS_MS)
-        await boss.send(
-          'refresh-insights',
-          { postId: post.id, correlationId: `post:${post.id}` },
-          { startAfter: new Date(at.getTime() + offset), db: bossDb(tx) },
-        );
+      if (mediaId)
+        for (const offset of INSIGHTS_REFRESH_OFFSETS_MS)
+          await boss.send(
+            'refresh-insights',
+            { postId: post.id, correlationId: `post:${post.id}` },
+            { startAfter: new Date(at.getTime() + offset), db: bossDb(tx) },
+          );
     });
     return;
   }

@@ -26,8 +26,8 @@ export interface Harness {
 
 export async function harness(engine: Engine, options: Partial<ServiceOptions> = {}): Promise<Harness> {
   const clock = fakeClock();
+  // The emulator's time is the fake clock: it moves only when a test (or a service's sleep) advances it.
   const emu = await startEmulator({ port: 0, seed: 11, clock });
-  await emu.control.freezeClock(true);
   const store = testStore(engine);
   const db = await store.open();
   const config = loadConfig(
