@@ -108,6 +108,7 @@ export async function handlePublishJob(deps: PublishDeps, data: PublishJobData):
       {
         from: ['scheduled', 'publishing'],
         at: now(deps),
+        details: { worker: deps.workerId },
         changes: { countAttempt: true },
       },
     );

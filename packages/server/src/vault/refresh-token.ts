@@ -4,9 +4,9 @@
  * `refresh_access_token`, Facebook Login `fb_exchange_token`) and stores the new one sealed. A 190 marks the
  * account `reauth_required`; both outcomes are audited.
  */
-import { GraphClient, isGraphApiError } from '@igkit/graph';
+import { isGraphApiError } from '@igkit/graph';
 import { appendAudit } from '../audit/audit-log.js';
-import { type GraphTarget, hostFor } from '../graph/graph-target.js';
+import { type GraphTarget, graphClientFor } from '../graph/graph-target.js';
 import type { PgBoss } from '../jobs/boss.js';
 import { JobError } from '../jobs/job-error.js';
 import type { Logger } from '../log/logger.js';
@@ -52,11 +52,12 @@ export async function refreshAccountToken(deps: RefreshDeps, accountId: string):
   if (account?.status !== 'active') return;
   const token = await accountToken(deps.db, deps.vault, accountId);
   if (!token) return;
-  const client = new GraphClient({
-    accessToken: token,
-    host: hostFor(deps.graph, account.loginType),
-    ...(deps.graph.fetch ? { fetch: deps.graph.fetch } : {}),
-  });
+  const client = graphClientFor(
+    deps.graph,
+    deps,
+    { id: accountId, accessToken: token, loginType: account.loginType },
+    'vault',
+  );
   let body: { access_token?: unknown; expires_in?: unknown };
   try {
     if (account.loginType === 'instagram') {
