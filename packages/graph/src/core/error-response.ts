@@ -35,13 +35,52 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+/**
+ * How much of a non-JSON body is looked at to describe it. Error pages put their `<title>` near the top; a
+ * bounded prefix keeps the work per response constant whatever the server sends.
+ */
+export const BODY_SCAN_MAX = 4096;
+
+/** The text of the first `<title>…</title>` in `html`, by plain forward searches (linear time). */
+function titleOf(html: string): string | undefined {
+  const lower = html.toLowerCase();
+  let from = 0;
+  for (;;) {
+    const open = lower.indexOf('<title', from);
+    if (open < 0) return undefined;
+    const next = lower.charAt(open + 6);
+    const end = lower.indexOf('>', open + 6);
+    if (end < 0) return undefined;
+    if (next === '>' || next === ' ' || next === '\t' || next === '\n' || next === '\r' || next === '/') {
+      const close = lower.indexOf('</title>', end + 1);
+      return close < 0 ? undefined : html.slice(end + 1, close);
+    }
+    from = open + 6;
+  }
+}
+
+/** `html` with every `<…>` tag replaced by a space, in one left-to-right pass (an unclosed `<` ends the text). */
+function stripTags(html: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = html.indexOf('<', at);
+    if (open < 0) return out + html.slice(at);
+    out += `${html.slice(at, open)} `;
+    const close = html.indexOf('>', open + 1);
+    if (close < 0) return out;
+    at = close + 1;
+  }
+}
+
 /** A short, redacted description of a non-JSON body: the HTML `<title>` or the first characters. */
 function describeBody(bodyText: string, contentType: string | null, secrets: readonly string[]): string {
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(bodyText)?.[1];
-  const text = redact((title ?? bodyText.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim(), secrets);
-  const snippet = text.length > SNIPPET_MAX ? `${text.slice(0, SNIPPET_MAX)}…` : text;
   const kind = contentType ? contentType.split(';')[0]?.trim() || 'unknown type' : 'no content-type';
+  const head = bodyText.slice(0, BODY_SCAN_MAX);
   if (bodyText.trim() === '') return `empty body (${kind})`;
+  const title = titleOf(head);
+  const text = redact((title ?? stripTags(head)).replace(/\s+/g, ' ').trim(), secrets);
+  const snippet = text.length > SNIPPET_MAX ? `${text.slice(0, SNIPPET_MAX)}…` : text;
   return `non-JSON body (${kind})${snippet ? `: "${snippet}"` : ''}`;
 }
 
