@@ -1,5 +1,6 @@
 import { appSecretProof } from './appsecret-proof.js';
 import { backoffDelay } from './backoff.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 import { readResponseBody } from './error-response.js';
 import { isGraphApiError, isGraphNetworkError } from './errors.js';
 import { Governor, type GovernorScope } from './governor.js';
@@ -25,6 +26,11 @@ export interface GraphClientOptions {
   appSecret?: string;
   /** Per-attempt timeout (connect + body) in ms. @default 30_000 */
   timeoutMs?: number;
+  /**
+   * Largest response body read, in bytes; past it the exchange is aborted and the call fails with a
+   * non-retryable `GraphNetworkError` of kind `response_too_large`. @default DEFAULT_MAX_RESPONSE_BYTES (4 MiB)
+   */
+  maxResponseBytes?: number;
   /** @default globalThis.fetch, looked up at call time (so nock/msw work) */
   fetch?: typeof fetch;
   clock?: Clock;
@@ -52,6 +58,8 @@ export interface RequestOptions {
   idempotent?: boolean;
   retry?: Partial<RetryPolicy> | false;
   timeoutMs?: number;
+  /** Overrides the client's `maxResponseBytes` for this call. */
+  maxResponseBytes?: number;
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -89,6 +97,7 @@ export class GraphClient {
   readonly #proof: string | undefined;
   readonly #secrets: readonly string[];
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
   readonly #fetch: typeof fetch | undefined;
   readonly #clock: Clock;
   readonly #sleep: Sleep;
@@ -116,6 +125,7 @@ export class GraphClient {
         .flatMap(secretVariants),
     );
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#fetch = options.fetch;
     this.#clock = options.clock ?? systemClock;
     this.#sleep = options.sleep ?? realSleep;
@@ -182,6 +192,7 @@ export class GraphClient {
           headers: prepared.headers,
           body: prepared.body,
           timeoutMs,
+          maxResponseBytes: options.maxResponseBytes ?? this.#maxResponseBytes,
           signal: options.signal,
           request: prepared,
           secrets: this.#secrets,

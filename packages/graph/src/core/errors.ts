@@ -105,8 +105,11 @@ export class GraphApiError extends Error {
   }
 }
 
-/** Why a request produced no HTTP response. */
-export type NetworkErrorKind = 'timeout' | 'network' | 'aborted';
+/**
+ * Why a request produced no usable HTTP response: `timeout`, `network` (connection failure), `aborted` (the
+ * caller's signal), or `response_too_large` (the body passed the client's `maxResponseBytes`; reading stopped).
+ */
+export type NetworkErrorKind = 'timeout' | 'network' | 'aborted' | 'response_too_large';
 
 /** Data for a {@link GraphNetworkError}. */
 export interface GraphNetworkErrorInit {
@@ -114,6 +117,10 @@ export interface GraphNetworkErrorInit {
   /** Description of the request, e.g. `GET https://graph.facebook.com/v26.0/me` (redacted again here). */
   request?: string;
   timeoutMs?: number;
+  /** `response_too_large`: the HTTP status of the answer whose body was cut off. */
+  status?: number;
+  /** `response_too_large`: the cap that was passed. */
+  maxResponseBytes?: number;
   /** The underlying failure; only its redacted message and `code` are kept. */
   cause?: unknown;
   secrets?: readonly string[];
@@ -133,8 +140,9 @@ function describeCause(cause: unknown): { text?: string; code?: string } {
 }
 
 /**
- * No HTTP response: connection failure, DNS error, timeout (`kind: 'timeout'`) or caller abort
- * (`kind: 'aborted'`). Timeouts and network failures are retryable; caller aborts are not.
+ * No usable HTTP response: connection failure, DNS error, timeout (`kind: 'timeout'`), caller abort
+ * (`kind: 'aborted'`) or a body over the size cap (`kind: 'response_too_large'`). Timeouts and network failures
+ * are retryable; caller aborts and over-long bodies are not.
  */
 export class GraphNetworkError extends Error {
   override readonly name = 'GraphNetworkError' as const;
@@ -152,14 +160,16 @@ export class GraphNetworkError extends Error {
         ? `${target} timed out${init.timeoutMs === undefined ? '' : ` after ${init.timeoutMs} ms`}`
         : init.kind === 'aborted'
           ? `${target} was aborted by the caller`
-          : `${target} failed: ${text ?? 'network error'}`;
+          : init.kind === 'response_too_large'
+            ? `${target} answered${init.status === undefined ? '' : ` HTTP ${init.status}`} with a body over ${init.maxResponseBytes ?? '?'} bytes; reading stopped`
+            : `${target} failed: ${text ?? 'network error'}`;
     const safeCause =
       text === undefined ? undefined : Object.assign(new Error(redact(text, secrets)), code ? { code } : {});
     if (safeCause && typeof safeCause.stack === 'string') safeCause.stack = redact(safeCause.stack, secrets);
     super(redact(message, secrets), safeCause ? { cause: safeCause } : undefined);
     if (typeof this.stack === 'string') this.stack = redact(this.stack, secrets);
     this.kind = init.kind;
-    this.retryable = init.kind !== 'aborted';
+    this.retryable = init.kind === 'timeout' || init.kind === 'network';
     if (code !== undefined) this.causeCode = redact(code, secrets);
   }
 

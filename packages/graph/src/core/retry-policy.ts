@@ -52,8 +52,9 @@ export function shouldRetry({ method, idempotent, error, attempt, policy }: Retr
   if (attempt >= policy.attempts) return false;
   // 2. Never repeat a request that may have had an effect (a POST not marked idempotent could publish twice).
   if (!isIdempotent(method, idempotent)) return false;
-  // 3. No response at all: timeouts and connection failures are worth another try; a caller abort is not.
-  if (isGraphNetworkError(error)) return (error as GraphNetworkError).kind !== 'aborted';
+  // 3. No usable response: timeouts and connection failures are worth another try; a caller abort or an
+  //    over-long body (it would be downloaded again) is not.
+  if (isGraphNetworkError(error)) return (error as GraphNetworkError).retryable;
   // 4. Anything that is not a classified Graph error (a bug, a hook throwing) is not ours to retry.
   if (!isGraphApiError(error)) return false;
   const e = error as GraphApiError;

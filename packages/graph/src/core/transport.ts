@@ -1,3 +1,4 @@
+import { readTextUpTo } from './body-limit.js';
 import { GraphNetworkError } from './errors.js';
 
 /** One HTTP exchange, body fully read. */
@@ -18,6 +19,8 @@ export interface SendInput {
   body: string | undefined;
   /** Covers connecting, headers and reading the whole body. */
   timeoutMs: number;
+  /** Largest body read; past it the exchange is aborted with a non-retryable `response_too_large` error. */
+  maxResponseBytes: number;
   signal: AbortSignal | undefined;
   /** Gives the redacted `METHOD url` for error messages (asked only when an error is built). */
   request: { describe(): string };
@@ -38,8 +41,9 @@ export function abortedError(
 }
 
 /**
- * Sends one request with a timeout and reads the body as text. Any failure without an HTTP response becomes
- * a {@link GraphNetworkError}: `timeout`, `aborted` (the caller's signal) or `network`.
+ * Sends one request with a timeout and reads the body as text, at most `maxResponseBytes` of it. Any failure without an HTTP response becomes
+ * a {@link GraphNetworkError}: `timeout`, `aborted` (the caller's signal) or `network`; an over-long body
+ * is `response_too_large` (not retried: the same request would download it again).
  *
  * The timeout aborts the exchange through an AbortSignal (so the socket is released at once), combined
  * with the caller's own signal when one is given.
@@ -60,9 +64,20 @@ export async function sendOnce(input: SendInput): Promise<RawResponse> {
     const init: RequestInit = { method: input.method, headers: input.headers, signal: controller.signal };
     if (input.body !== undefined) init.body = input.body;
     const response = await fetchFn(input.url, init);
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, text };
+    const read = await readTextUpTo(response, input.maxResponseBytes);
+    if (!read.ok) {
+      controller.abort();
+      throw new GraphNetworkError({
+        kind: 'response_too_large',
+        request: input.request.describe(),
+        status: response.status,
+        maxResponseBytes: input.maxResponseBytes,
+        secrets: input.secrets,
+      });
+    }
+    return { status: response.status, headers: response.headers, text: read.text };
   } catch (cause) {
+    if (cause instanceof GraphNetworkError) throw cause;
     if (timedOut) {
       throw new GraphNetworkError({
         kind: 'timeout',

@@ -57,8 +57,11 @@ export type AttemptResult =
     }
   | {
       kind: 'network';
-      /** `timeout`: the deadline passed; `aborted`: the caller's signal fired; `network`: connection failure. */
-      reason: 'timeout' | 'network' | 'aborted';
+      /**
+       * `timeout`: the deadline passed; `aborted`: the caller's signal fired; `network`: connection failure;
+       * `response_too_large`: an answer came but its body passed the size cap (reading stopped).
+       */
+      reason: 'timeout' | 'network' | 'aborted' | 'response_too_large';
       /**
        * `no` when the request provably never reached the server (DNS failure, connection refused, aborted
        * before sending); `maybe` when Meta may have received and acted on it (timeout, reset after sending).
@@ -144,6 +147,8 @@ function fromNetworkError(error: GraphNetworkError): AttemptResult {
     return { kind: 'network', reason: 'timeout', requestSent: 'maybe', ...withCode };
   if (error.kind === 'aborted')
     return { kind: 'network', reason: 'aborted', requestSent: 'maybe', ...withCode };
+  if (error.kind === 'response_too_large')
+    return { kind: 'network', reason: 'response_too_large', requestSent: 'maybe' };
   const requestSent = code !== undefined && NOT_SENT_CODES.has(code) ? 'no' : 'maybe';
   return { kind: 'network', reason: 'network', requestSent, ...withCode };
 }

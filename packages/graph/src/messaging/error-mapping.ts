@@ -204,19 +204,19 @@ export function mapErrorAnswer(status: number, fields: GraphErrorFields, ctx: Ma
   };
 }
 
+const NETWORK_FAILURES = {
+  timeout: { code: 'TIMEOUT', summary: 'Instagram did not answer in time' },
+  aborted: { code: 'ABORTED', summary: 'The send was aborted by the caller' },
+  network: { code: 'NETWORK_ERROR', summary: 'Instagram could not be reached' },
+  response_too_large: { code: 'RESPONSE_TOO_LARGE', summary: 'Instagram answered with an over-long body' },
+} as const;
+
 /** Maps a network failure or timeout to `ServiceUnavailableError` (retryable under the service contract). */
 export function mapNetworkFailure(
   result: Extract<AttemptResult, { kind: 'network' }>,
   ctx: MappingContext,
 ): MappedFailure {
-  const code =
-    result.reason === 'timeout' ? 'TIMEOUT' : result.reason === 'aborted' ? 'ABORTED' : 'NETWORK_ERROR';
-  const summary =
-    result.reason === 'timeout'
-      ? 'Instagram did not answer in time'
-      : result.reason === 'aborted'
-        ? 'The send was aborted by the caller'
-        : 'Instagram could not be reached';
+  const { code, summary } = NETWORK_FAILURES[result.reason];
   const details: AppErrorDetails = {
     reason: result.reason,
     requestSent: result.requestSent,
@@ -225,7 +225,8 @@ export function mapNetworkFailure(
   };
   return {
     error: new ServiceUnavailableError(summary, opts(ctx, details, code)),
-    retryable: result.reason !== 'aborted',
+    // Timeouts and connection failures may be retried; an abort or an over-long answer would not change.
+    retryable: result.reason === 'timeout' || result.reason === 'network',
     rateLimited: false,
   };
 }

@@ -64,7 +64,7 @@ export function toPublishError(error: unknown, step: PublishStep): PublishErrorI
     return {
       code: 'NETWORK_ERROR',
       message: error.message,
-      retryable: error.kind !== 'aborted',
+      retryable: error.retryable,
       details: { kind: error.kind, step },
     };
   }

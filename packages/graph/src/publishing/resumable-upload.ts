@@ -6,7 +6,8 @@
  * (`GET {uri}` → `{ offset }`; Meta does not document this query — the emulator models it) and resumes from
  * there. The token is only sent to rupload.facebook.com or the Graph base URL's own origin.
  */
-import type { Sleep } from '../core/index.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, readTextUpTo } from '../core/body-limit.js';
+import type { Sleep } from '../core/time.js';
 import { failure } from './publish-errors.js';
 import type { UploadSource } from './publish-plan.js';
 
@@ -25,6 +26,13 @@ export interface ResumableUploadOptions {
   maxInterruptions?: number;
   /** Per-request timeout. @default 60000 */
   timeoutMs?: number;
+  /** Largest answer body read; a longer one fails the upload (`API_ERROR`, not retryable). @default 4 MiB */
+  maxResponseBytes?: number;
+  /**
+   * Answers in a row that do not move the committed offset forward (the server repeating or moving it back)
+   * before giving up. @default 5
+   */
+  maxStalls?: number;
   /** Pause before resuming after an interruption. @default no pause */
   sleep?: Sleep;
   /** Called after every server-confirmed offset (e.g. to checkpoint progress). */
@@ -92,9 +100,17 @@ function offsetFrom(body: unknown): number | undefined {
   return undefined;
 }
 
-async function json(res: Response): Promise<unknown> {
+/** The JSON body of an upload answer (`undefined` when unparseable); throws past `maxBytes`. */
+async function json(res: Response, maxBytes: number): Promise<unknown> {
+  const read = await readTextUpTo(res, maxBytes);
+  if (!read.ok) {
+    throw failure('API_ERROR', `Upload endpoint answered with a body over ${maxBytes} bytes.`, false, {
+      step: 'upload',
+      status: res.status,
+    });
+  }
   try {
-    return JSON.parse(await res.text());
+    return JSON.parse(read.text);
   } catch {
     return undefined;
   }
@@ -117,6 +133,11 @@ export async function resumableUpload(
   const chunk = Math.max(1, options.chunkSize ?? 8 * 1024 * 1024);
   const maxInterruptions = options.maxInterruptions ?? 5;
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const maxStalls = options.maxStalls ?? 5;
+  /** Highest offset the server has confirmed, and answers in a row that did not pass it. */
+  let best = 0;
+  let stalls = 0;
   const auth = { authorization: `OAuth ${options.accessToken}` };
   let offset = 0;
   let requests = 0;
@@ -130,7 +151,7 @@ export async function resumableUpload(
         headers: auth,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      return offsetFrom(await json(res));
+      return offsetFrom(await json(res, maxBytes));
     } catch {
       return undefined;
     }
@@ -171,7 +192,7 @@ export async function resumableUpload(
         await interrupted('connection lost');
         continue;
       }
-      const data = (await json(res)) as { success?: unknown } | undefined;
+      const data = (await json(res, maxBytes)) as { success?: unknown } | undefined;
       if (res.status >= 500) {
         await interrupted(`HTTP ${res.status}`);
         continue;
@@ -183,6 +204,18 @@ export async function resumableUpload(
         return { bytes: src.size, requests, interruptions };
       }
       if (serverOffset !== undefined) {
+        // A server whose offsets repeat or oscillate would keep this loop going forever: only an offset beyond
+        // the best one seen so far counts as progress, and `maxStalls` answers without progress end the upload.
+        if (serverOffset > best) {
+          best = serverOffset;
+          stalls = 0;
+        } else if (++stalls > maxStalls) {
+          throw failure('API_ERROR', `Upload made no progress in ${stalls} answers; giving up.`, false, {
+            step: 'upload',
+            committedBytes: best,
+            fileSize: src.size,
+          });
+        }
         if (serverOffset === offset) {
           await interrupted('no progress');
           continue;
