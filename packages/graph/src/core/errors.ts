@@ -163,14 +163,17 @@ export class GraphNetworkError extends Error {
           : init.kind === 'response_too_large'
             ? `${target} answered${init.status === undefined ? '' : ` HTTP ${init.status}`} with a body over ${init.maxResponseBytes ?? '?'} bytes; reading stopped`
             : `${target} failed: ${text ?? 'network error'}`;
+    const safeCode = code === undefined ? undefined : redact(code, secrets);
     const safeCause =
-      text === undefined ? undefined : Object.assign(new Error(redact(text, secrets)), code ? { code } : {});
+      text === undefined
+        ? undefined
+        : Object.assign(new Error(redact(text, secrets)), safeCode === undefined ? {} : { code: safeCode });
     if (safeCause && typeof safeCause.stack === 'string') safeCause.stack = redact(safeCause.stack, secrets);
     super(redact(message, secrets), safeCause ? { cause: safeCause } : undefined);
     if (typeof this.stack === 'string') this.stack = redact(this.stack, secrets);
     this.kind = init.kind;
     this.retryable = init.kind === 'timeout' || init.kind === 'network';
-    if (code !== undefined) this.causeCode = redact(code, secrets);
+    if (safeCode !== undefined) this.causeCode = safeCode;
   }
 
   /** Plain, credential-free data (what `JSON.stringify` prints). */

@@ -20,6 +20,12 @@ export interface GovernorOptions {
    * consecutive one, capped at `maxMs`; a successful response resets n. @default { baseMs: 1_000, maxMs: 60_000 }
    */
   rateLimitHold?: { baseMs: number; maxMs: number };
+  /**
+   * Most keys (app and business/account ids) kept. Usage headers may name any number of business ids; past
+   * this bound the least recently inserted idle keys (not blocked, no spacing due) are forgotten first.
+   * @default 10_000
+   */
+  maxKeys?: number;
   clock?: Clock;
   sleep?: Sleep;
 }
@@ -60,6 +66,7 @@ export class Governor {
   readonly #rateLimitHold: { baseMs: number; maxMs: number };
   readonly #clock: Clock;
   readonly #sleep: Sleep;
+  readonly #maxKeys: number;
   readonly #keys = new Map<string, GovernorKeyState>();
   #lastObserved: { scope: GovernorScope; usage: UsageSnapshot } | undefined;
 
@@ -72,6 +79,12 @@ export class Governor {
     this.#rateLimitHold = options.rateLimitHold ?? { baseMs: 1_000, maxMs: 60_000 };
     this.#clock = options.clock ?? systemClock;
     this.#sleep = options.sleep ?? realSleep;
+    this.#maxKeys = Math.max(2, Math.floor(options.maxKeys ?? 10_000));
+  }
+
+  /** Number of keys currently tracked (bounded by `maxKeys`). */
+  get size(): number {
+    return this.#keys.size;
   }
 
   /** The app key for a base URL + token: a truncated SHA-256, so the token never sits in governor state. */
@@ -214,9 +227,27 @@ export class Governor {
   #get(key: string): GovernorKeyState {
     let s = this.#keys.get(key);
     if (!s) {
+      if (this.#keys.size >= this.#maxKeys) this.#evict();
       s = { percent: 0, blockedUntil: 0, nextAt: 0, strikes: 0 };
       this.#keys.set(key, s);
     }
     return s;
+  }
+
+  /**
+   * Frees a tenth of the bound (amortised O(1) per insert): idle keys first, oldest first; if too few are idle,
+   * the oldest keys whatever their state (forgetting a hold only risks a rate-limit answer Meta will repeat).
+   */
+  #evict(): void {
+    const target = this.#maxKeys - Math.max(1, Math.floor(this.#maxKeys / 10));
+    const now = this.#clock.now();
+    for (const [k, s] of this.#keys) {
+      if (this.#keys.size <= target) return;
+      if (s.blockedUntil <= now && s.nextAt <= now && s.strikes === 0) this.#keys.delete(k);
+    }
+    for (const k of this.#keys.keys()) {
+      if (this.#keys.size <= target) return;
+      this.#keys.delete(k);
+    }
   }
 }

@@ -8,13 +8,18 @@
  * it would lie inside a stretch the single pass already scanned — the output provably holds no secret.
  */
 
-/** Query/form parameter names whose values are credentials. */
+/**
+ * Query/form parameter names whose values are credentials. `code` is the OAuth authorization code (exchanged
+ * for a token at `/oauth/access_token`): as good as a token until it is used.
+ */
 export const CREDENTIAL_PARAMS: readonly string[] = [
   'access_token',
   'appsecret_proof',
   'client_secret',
+  'code',
   'fb_exchange_token',
   'input_token',
+  'refresh_token',
 ];
 
 const PLACEHOLDERS = ['[REDACTED]', '<redacted>', '***', '###', '~~~', '___'];
@@ -25,6 +30,18 @@ const AUTH_SCHEME_PATTERN = /\b(Bearer|OAuth)(\s+)[A-Za-z0-9._~+/=|-]{16,}/g;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
+
+/**
+ * The pattern source for one secret variant: literal text, except that each percent-escape matches in either
+ * case (`%3D` and `%3d` decode the same; clients and proxies emit both).
+ */
+function variantPattern(text: string): string {
+  return escapeRegExp(text).replace(/%([0-9A-Fa-f])([0-9A-Fa-f])/g, (_m, a: string, b: string) => {
+    const either = (ch: string): string =>
+      /[A-Fa-f]/.test(ch) ? `[${ch.toUpperCase()}${ch.toLowerCase()}]` : ch;
+    return `%${either(a)}${either(b)}`;
+  });
 }
 
 function placeholderFor(secrets: readonly string[]): string {
@@ -70,7 +87,7 @@ function compiled(secrets: readonly string[]): CompiledSecrets {
   const unique = [...new Set(secrets.filter((s) => typeof s === 'string' && s !== ''))].sort(
     (a, b) => b.length - a.length,
   );
-  const pattern = unique.length > 0 ? new RegExp(unique.map(escapeRegExp).join('|'), 'g') : undefined;
+  const pattern = unique.length > 0 ? new RegExp(unique.map(variantPattern).join('|'), 'g') : undefined;
   const result = { unique, pattern };
   // Only frozen arrays are cached: a caller mutating its array must not get a stale pattern.
   if (Object.isFrozen(secrets)) COMPILED.set(secrets, result);
@@ -94,7 +111,16 @@ export function redact(text: string, secrets: readonly string[]): string {
   const readable = pass(PLACEHOLDERS[0]!);
   // The usual placeholder can combine with surrounding text into a secret only for contrived secrets;
   // then fall back to one that shares no character with any secret (provably leak-free).
-  return unique.some((s) => readable.includes(s)) ? pass(placeholderFor(unique)) : readable;
+  return unique.some((s) => readable.includes(s)) || (pattern !== undefined && matches(pattern, readable))
+    ? pass(placeholderFor(unique.flatMap((u) => [u, u.toLowerCase(), u.toUpperCase()])))
+    : readable;
+}
+
+function matches(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  const found = pattern.test(text);
+  pattern.lastIndex = 0;
+  return found;
 }
 
 /**

@@ -66,7 +66,14 @@ export function resolveClientConfig(options: MessagingClientOptions): ClientConf
         ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 24)}`
         : `graph:${graph.baseUrl}`),
     accountId,
-    limiter: options.limiter === false ? undefined : (options.limiter ?? getSharedSendLimiter()),
+    limiter:
+      options.limiter === false
+        ? undefined
+        : (options.limiter ??
+          getSharedSendLimiter({
+            ...(options.clock ? { clock: options.clock } : {}),
+            ...(options.sleep ? { sleep: options.sleep } : {}),
+          })),
     now,
     sleep: options.sleep ?? realSleep,
     maxAttempts: Math.max(1, options.maxAttempts ?? MESSAGING_RETRY_DEFAULTS.attempts),

@@ -251,9 +251,34 @@ export class SendLimiter {
 }
 
 let sharedLimiter: SendLimiter | undefined;
+/** Shared limiters for injected time sources: clock → sleep (or `NO_SLEEP`) → limiter. */
+const sharedByTime = new WeakMap<object, WeakMap<object, SendLimiter>>();
+const NO_SLEEP = {};
+const REAL_CLOCK = {};
 
-/** The process-wide limiter used by `MessagingClient` when none is injected (real clock). */
-export function getSharedSendLimiter(): SendLimiter {
-  sharedLimiter ??= new SendLimiter();
-  return sharedLimiter;
+/**
+ * The limiter `MessagingClient` uses when none is injected: one per process for the real clock, and one per
+ * injected `clock`/`sleep` pair, so clients sharing a fake clock share one limiter that runs on that clock.
+ */
+export function getSharedSendLimiter(
+  time: { clock?: { now(): number }; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> } = {},
+): SendLimiter {
+  const { clock, sleep } = time;
+  if (clock === undefined && sleep === undefined) {
+    sharedLimiter ??= new SendLimiter();
+    return sharedLimiter;
+  }
+  const clockKey: object = clock ?? REAL_CLOCK;
+  const sleepKey: object = sleep ?? NO_SLEEP;
+  let bySleep = sharedByTime.get(clockKey);
+  if (!bySleep) {
+    bySleep = new WeakMap();
+    sharedByTime.set(clockKey, bySleep);
+  }
+  let limiter = bySleep.get(sleepKey);
+  if (!limiter) {
+    limiter = new SendLimiter({ ...(clock ? { clock } : {}), ...(sleep ? { sleep } : {}) });
+    bySleep.set(sleepKey, limiter);
+  }
+  return limiter;
 }

@@ -4,6 +4,7 @@
  * reply per comment within 7 days of the comment. A refused send becomes a `MessagingPolicyError` before any
  * call to Meta.
  */
+import { toEpochMs } from '../core/time.js';
 import { MessagingPolicyError } from './errors.js';
 
 /** Standard messaging window: 24 h after the user's latest message. */
@@ -73,12 +74,6 @@ export interface ConversationPolicyInput {
   /** The caller asserts a human wrote this reply (enables `HUMAN_AGENT` between 24 h and 7 days). */
   humanAgent?: boolean;
   now: number;
-}
-
-/** Normalises a {@link PolicyTime} to ms since the epoch (values below 1e11 are taken as seconds). */
-export function toEpochMs(t: PolicyTime): number {
-  const n = t instanceof Date ? t.getTime() : t;
-  return n < 1e11 ? n * 1000 : n;
 }
 
 /** Decides whether a message/sender action/reaction to a user may be sent now. Pure. */

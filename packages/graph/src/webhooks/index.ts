@@ -1,5 +1,5 @@
 // Webhooks (receiving side): subscription handshake, signature verification, typed event parsing.
-export { toEpochMillis } from './json-read.js';
+export { isWebhookPayloadError, WebhookPayloadError } from './errors.js';
 export { parseWebhook } from './parse.js';
 export {
   checkSignature,

@@ -6,8 +6,8 @@
  * a webhook at all is rejected.
  */
 import { createHash } from 'node:crypto';
-import { BadRequestError } from '../messaging/errors.js';
-import { arr, obj, optional, str, toEpochMillis } from './json-read.js';
+import { WebhookPayloadError } from './errors.js';
+import { arr, obj, optional, parseJsonKeepingLongIntegers, readEpochMs, str } from './json-read.js';
 import { parseMessage } from './parse-message.js';
 import type { ParsedWebhook, WebhookEvent, WebhookEventBase } from './types.js';
 
@@ -66,7 +66,7 @@ function fromMessagingItem(raw: unknown, ctx: ItemContext, fieldHint?: string): 
   if (!item) return unknownEvent(ctx, fieldHint ?? 'messaging', raw);
   const senderId = str(obj(item['sender'])?.['id']) ?? '';
   const recipientId = str(obj(item['recipient'])?.['id']) ?? '';
-  const ts = toEpochMillis(item['timestamp']);
+  const ts = readEpochMs(item['timestamp']);
   const message = obj(item['message']);
   if (message) {
     const parsed = parseMessage(message, ctx, senderId, recipientId, ts);
@@ -147,7 +147,7 @@ function fromChange(raw: unknown, ctx: ItemContext): WebhookEvent {
     return fromMessagingItem(change['value'], { ...ctx, testPayload: true }, field);
   const value = obj(change['value']);
   if (!value) return unknownEvent(ctx, field, raw);
-  const ts = toEpochMillis(value['timestamp']);
+  const ts = readEpochMs(value['timestamp']);
   if (field === 'comments' || field === 'live_comments') {
     const commentId = str(value['id']) ?? str(value['comment_id']);
     if (commentId === undefined) return unknownEvent(ctx, field, raw);
@@ -182,21 +182,22 @@ function fromChange(raw: unknown, ctx: ItemContext): WebhookEvent {
   return unknownEvent(ctx, field, raw);
 }
 
-function invalid(message: string): BadRequestError {
-  return new BadRequestError(message, { code: 'INVALID_WEBHOOK_PAYLOAD' });
+function invalid(message: string): WebhookPayloadError {
+  return new WebhookPayloadError(message);
 }
 
 /**
  * Parses a webhook body (raw string/bytes or already-parsed JSON) into typed events, in delivery order.
- * Throws `BadRequestError` (`INVALID_WEBHOOK_PAYLOAD`) only when the body is not JSON or has no `entry`
- * array. Verify the signature on the raw bytes first.
+ * Throws {@link WebhookPayloadError} (`INVALID_WEBHOOK_PAYLOAD`) only when the body is not JSON or has no
+ * `entry` array. Verify the signature on the raw bytes first, then pass those raw bytes (or their text) here:
+ * numeric ids above 2^53 are kept exact only when this function parses the JSON itself.
  */
 export function parseWebhook(body: unknown): ParsedWebhook {
   let payload: unknown = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     try {
-      payload = JSON.parse(text);
+      payload = parseJsonKeepingLongIntegers(text);
     } catch {
       throw invalid('webhook body is not valid JSON');
     }
@@ -210,7 +211,7 @@ export function parseWebhook(body: unknown): ParsedWebhook {
     if (!entry) continue;
     const ctx: ItemContext = {
       accountId: str(entry['id']) ?? '',
-      entryTime: toEpochMillis(entry['time']),
+      entryTime: readEpochMs(entry['time']),
       source: 'messaging',
       testPayload: false,
     };

@@ -117,3 +117,37 @@ describe('error objects redact inside their constructors', () => {
     }
   });
 });
+
+describe('redaction gaps found in review (issue 12 finding 6)', () => {
+  it('a secret percent-encoded with lowercase hex (%3d) is redacted too', () => {
+    const secret = 'abc=def/ghi+jkl';
+    const variants = secretVariants(secret);
+    const lower = encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+    expect(lower).toContain('%3d');
+    expect(redact(`token ${lower} mixed abc%3Ddef%2fghi%2Bjkl`, variants)).toBe(
+      'token [REDACTED] mixed [REDACTED]',
+    );
+  });
+
+  it('an OAuth authorization code (code=…) and refresh_token=… are credentials in URLs and text', () => {
+    expect(
+      redactUrl(
+        'https://graph.facebook.com/v26.0/oauth/access_token?client_id=1&code=AQDxyz123&redirect_uri=x',
+        [],
+      ),
+    ).toBe('https://graph.facebook.com/v26.0/oauth/access_token?client_id=1&redirect_uri=x');
+    expect(redact('GET /oauth/access_token?code=AQDxyz123&refresh_token=r1', [])).toBe(
+      'GET /oauth/access_token?code=[REDACTED]&refresh_token=[REDACTED]',
+    );
+    // error_code=… is not an OAuth code
+    expect(redact('error_code=100', [])).toBe('error_code=100');
+  });
+
+  it('GraphNetworkError: the cause keeps no secret in its code either', () => {
+    const cause = Object.assign(new Error('boom'), { code: 'E_SECRET-TOKEN-XYZ' });
+    const err = new GraphNetworkError({ kind: 'network', cause, secrets: ['SECRET-TOKEN-XYZ'] });
+    expect((err.cause as { code?: string }).code).toBe('E_[REDACTED]');
+    expect(err.causeCode).toBe('E_[REDACTED]');
+    expect(inspect(err, { depth: 5 })).not.toContain('SECRET-TOKEN-XYZ');
+  });
+});

@@ -14,6 +14,7 @@ import {
   SendQueueFullError,
   type UnknownOutcomeResult,
 } from '../../src/messaging/index.js';
+import { FakeClock } from '../helpers/fake-time.js';
 import { useNock } from '../helpers/nock.js';
 import { graphError, recordingSleep } from './helpers.js';
 
@@ -593,21 +594,41 @@ describe('limiter refusals and interrupted waits', () => {
     expect(calls).toBe(1);
   });
 
-  it('clients without an explicit limiter share the process-wide one (same account → one queue)', async () => {
-    const shared = getSharedSendLimiter();
+  it('clients without an explicit limiter share the process-wide one (same account → one queue)', () => {
     const a = new MessagingClient({ accessToken: TOKEN, login: 'instagram', igUserId: 'IG-SHARED' });
     const b = new MessagingClient({
       accessToken: 'other-token-0002',
       login: 'instagram',
       igUserId: 'IG-SHARED',
     });
+    expect(getSharedSendLimiter()).toBe(getSharedSendLimiter());
+    void a;
+    void b;
+  });
+
+  it('the default shared limiter runs on the injected clock and sleep (one queue per clock, fake time)', async () => {
+    const clock = new FakeClock(NOW);
+    const make = (token: string) =>
+      new MessagingClient({
+        accessToken: token,
+        login: 'instagram',
+        igUserId: 'IG-SHARED',
+        clock,
+        sleep: clock.sleep,
+      });
+    const [a, b] = [make(TOKEN), make('other-token-0002')];
+    const shared = getSharedSendLimiter({ clock, sleep: clock.sleep });
+    expect(shared).not.toBe(getSharedSendLimiter());
     nock(IG).post('/v26.0/me/messages').times(6).reply(200, OK);
-    const open = { conversation: { lastUserMessageAt: Date.now() } };
+    const open = { conversation: { lastUserMessageAt: NOW } };
     const sends = [a, b, a, b, a, b].map((c, i) => c.sendText('U1', `m${i}`, open));
     // Text sends are spaced 10.5 ms apart: one went at once, five wait in the one shared queue.
     expect(shared.queued('IG-SHARED', 'text')).toBe(5);
-    await expect(Promise.all(sends)).resolves.toHaveLength(6);
+    const results = await clock.drive(Promise.all(sends));
+    expect(results.map((r) => r.outcome)).toEqual(Array(6).fill('sent'));
     expect(shared.queued('IG-SHARED', 'text')).toBe(0);
+    expect(clock.now() - NOW).toBeCloseTo(5 * 10.5, 5);
+    expect(clock.sleeps.every((ms) => ms > 0 && ms <= 10.5 + 1e-9)).toBe(true);
   });
 
   it('a sleep that rejects ends the retries with the failure being waited out', async () => {

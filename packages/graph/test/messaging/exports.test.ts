@@ -57,7 +57,6 @@ describe('@igkit/graph messaging exports', () => {
       'reconcileUnknownSend',
       'safeEmit',
       'sendInstagramMessage',
-      'toEpochMs',
     ]);
   });
 

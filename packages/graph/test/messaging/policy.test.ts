@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toEpochMs } from '../../src/core/time.js';
 import {
   checkConversationPolicy,
   checkPrivateReplyPolicy,
@@ -7,7 +8,6 @@ import {
   MessagingPolicyError,
   PRIVATE_REPLY_WINDOW_MS,
   STANDARD_WINDOW_MS,
-  toEpochMs,
 } from '../../src/messaging/index.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);

@@ -37,6 +37,17 @@ describe('isNonPublicAddress', () => {
     '::ffff:10.0.0.1',
     '64:ff9b::192.168.0.1',
     '2001:db8::1',
+    // issue 12 finding 6: IPv4 embedded in translated, local NAT64, 6to4 and Teredo addresses
+    '::ffff:0:127.0.0.1',
+    '::ffff:0:10.1.2.3',
+    '::ffff:0:a9fe:a9fe',
+    '64:ff9b:1::1',
+    '64:ff9b:1:ffff::8.8.8.8',
+    '2002:7f00:1::1',
+    '2002:a9fe:a9fe::1',
+    '2002:c0a8:101::',
+    '2001:0:4136:e378:8000:63bf:80ff:fffe', // Teredo: client 127.0.0.1 (inverted)
+    '2001:0:a00:1::1', // Teredo: server 10.0.0.1
     'not-an-ip',
   ])('%s is refused', (ip) => {
     expect(isNonPublicAddress(ip)).toBe(true);
@@ -50,6 +61,9 @@ describe('isNonPublicAddress', () => {
     '2a03:2880:f12f:83:face:b00c::25de',
     '::ffff:8.8.8.8',
     '64:ff9b::8.8.8.8',
+    '::ffff:0:8.8.8.8',
+    '2002:808:808::1',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7', // Teredo: server 65.54.227.120, client 8.8.8.8
   ])('%s is public', (ip) => {
     expect(isNonPublicAddress(ip)).toBe(false);
   });

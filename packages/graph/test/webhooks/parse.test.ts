@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../src/messaging/index.js';
+import { isWebhookPayloadError, WebhookPayloadError } from '../../src/webhooks/errors.js';
 import { parseWebhook, type WebhookEvent } from '../../src/webhooks/index.js';
 
 const ACCOUNT = '17841400000000001';
@@ -455,7 +456,7 @@ describe('parseWebhook: batching, robustness, errors', () => {
     expect(parseWebhook(JSON.parse(body)).events[0]).toMatchObject({ message: { mid: 'b' } });
   });
 
-  it('rejects non-JSON and non-webhook bodies with a typed BadRequestError', () => {
+  it("rejects non-JSON and non-webhook bodies with its own WebhookPayloadError (not the send contract's BadRequestError)", () => {
     for (const body of ['not json', '[]', '{"object":"instagram"}', 'null', 42, undefined]) {
       let caught: unknown;
       try {
@@ -463,7 +464,9 @@ describe('parseWebhook: batching, robustness, errors', () => {
       } catch (e) {
         caught = e;
       }
-      expect(caught).toBeInstanceOf(BadRequestError);
+      expect(caught).toBeInstanceOf(WebhookPayloadError);
+      expect(caught).not.toBeInstanceOf(BadRequestError);
+      expect(isWebhookPayloadError(caught)).toBe(true);
       expect(caught).toMatchObject({ code: 'INVALID_WEBHOOK_PAYLOAD' });
     }
   });
@@ -480,11 +483,36 @@ describe('parseWebhook: batching, robustness, errors', () => {
               expect(Number.isFinite(e.timestamp)).toBe(true);
             }
           } catch (e) {
-            expect(e).toBeInstanceOf(BadRequestError);
+            expect(e).toBeInstanceOf(WebhookPayloadError);
           }
         },
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('parseWebhook: numeric ids above 2^53 (issue 12 finding 6)', () => {
+  it('keeps every id exact when the raw body carries them as numbers', () => {
+    const body =
+      '{"object":"instagram","entry":[{"id":17841400000000003,"time":1763900000,"messaging":[{"sender":{"id":9007199254740993},"recipient":{"id":17841400000000003},"timestamp":1763900000001,"message":{"mid":"m1","text":"ids like 17841400000000003 in text stay text"}}]}]}';
+    const [event] = parseWebhook(body).events;
+    expect(event).toMatchObject({
+      type: 'message',
+      accountId: '17841400000000003',
+      senderId: '9007199254740993',
+      recipientId: '17841400000000003',
+      timestamp: 1763900000001,
+      message: { text: 'ids like 17841400000000003 in text stay text' },
+    });
+    expect(parseWebhook(Buffer.from(body)).events[0]).toMatchObject({ senderId: '9007199254740993' });
+  });
+
+  it('leaves escaped quotes, small numbers and floats alone', () => {
+    const body =
+      '{"object":"instagram","entry":[{"id":"1","time":1.5,"changes":[{"field":"comments","value":{"id":"c\\"1","text":"a \\\\\\" 12345678901234567","from":{"id":12345678901234567},"media":{"id":1}}}]}]}';
+    const [event] = parseWebhook(body).events;
+    expect(event).toMatchObject({ type: 'comment', text: 'a \\" 12345678901234567' });
+    expect(JSON.stringify(event)).toContain('"12345678901234567"');
   });
 });

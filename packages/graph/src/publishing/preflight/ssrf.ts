@@ -85,11 +85,25 @@ export function isNonPublicIPv6(ip: string): boolean {
   const [a = 0, b = 0] = g;
   if (g.every((x) => x === 0)) return true; // ::
   if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return true; // ::1
-  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compat), 64:ff9b::a.b.c.d (NAT64): judge the embedded IPv4.
-  const embedded = `${(g[6] ?? 0) >> 8}.${(g[6] ?? 0) & 255}.${(g[7] ?? 0) >> 8}.${(g[7] ?? 0) & 255}`;
+  // Addresses that carry an IPv4 address: judge the embedded IPv4.
+  const v4 = (hi: number | undefined, lo: number | undefined): string =>
+    `${(hi ?? 0) >> 8}.${(hi ?? 0) & 255}.${(lo ?? 0) >> 8}.${(lo ?? 0) & 255}`;
+  const embedded = v4(g[6], g[7]);
+  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compat)
   if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0))
     return isNonPublicIPv4(embedded);
+  // ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765)
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return isNonPublicIPv4(embedded);
+  // 64:ff9b::a.b.c.d (NAT64 well-known prefix, RFC 6052)
   if (a === 0x64 && b === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isNonPublicIPv4(embedded);
+  // 64:ff9b:1::/48 (local-use NAT64, RFC 8215): translated by the operator's own gateway, never public
+  if (a === 0x64 && b === 0xff9b && g[2] === 1) return true;
+  // 2002::/16 (6to4): the IPv4 address sits in bits 16–47
+  if (a === 0x2002) return isNonPublicIPv4(v4(g[1], g[2]));
+  // 2001:0::/32 (Teredo): server IPv4 in bits 32–63, client IPv4 inverted in the last 32 bits
+  if (a === 0x2001 && b === 0) {
+    return isNonPublicIPv4(v4(g[2], g[3])) || isNonPublicIPv4(v4((g[6] ?? 0) ^ 0xffff, (g[7] ?? 0) ^ 0xffff));
+  }
   if ((a & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
   if ((a & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
   if ((a & 0xffc0) === 0xfec0) return true; // fec0::/10 site-local (deprecated)
