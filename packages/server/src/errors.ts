@@ -9,7 +9,10 @@ export type ServiceErrorCode =
   | 'INVALID_STATE'
   | 'ACCOUNT_REAUTH_REQUIRED'
   | 'CONFLICT'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'OPTED_OUT'
+  | 'CONSENT_REQUIRED'
+  | 'MESSAGING_WINDOW_CLOSED';
 
 export class ServiceError extends Error {
   override readonly name = 'ServiceError' as const;

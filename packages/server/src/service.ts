@@ -5,12 +5,29 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, type Sleep, systemClock } from '@igkit/graph';
+import type { Hono } from 'hono';
 import type { ServiceConfig } from './config/config.js';
 import type { GraphTarget } from './graph/graph-target.js';
 import { type PgBoss, startBoss } from './jobs/boss.js';
+import {
+  type DeadLetterDeps,
+  type DeadLetterView,
+  discardDeadLetter,
+  replayDeadLetter,
+  showDeadLetter,
+} from './jobs/dead-letter-actions.js';
 import { type QueuePolicy, resolvePolicies } from './jobs/queues.js';
 import { work } from './jobs/worker.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { purgeExpiredMessages } from './messaging/retention.js';
+import {
+  handleSendJob,
+  handleSettleJob,
+  type MessagingDeps,
+  onSendDeadLetter,
+  type QueueMessageInput,
+  queueMessage,
+} from './messaging/send-message.js';
 import { connectAccount } from './scheduler/accounts.js';
 import {
   handleInsightsJob,
@@ -27,12 +44,17 @@ import {
 } from './scheduler/schedule-post.js';
 import type { Account, AccountInput } from './store/accounts.js';
 import type { Db } from './store/db.js';
+import type { DeadLetter } from './store/dead-letters.js';
 import { insertInsights } from './store/insights.js';
+import type { MessageRecord } from './store/messages.js';
 import { openStore } from './store/open-store.js';
 import type { Post } from './store/posts.js';
 import { refreshAccountToken, sweepExpiringTokens } from './vault/refresh-token.js';
 import { rotateSecrets } from './vault/rotate.js';
 import { keyFilePath, loadOrCreateKeyFile, Vault } from './vault/vault.js';
+import type { WebhookHandlers } from './webhooks/handlers.js';
+import { type EventDeps, handleWebhookEvent, onWebhookDeadLetter } from './webhooks/process-event.js';
+import { type ReceiverDeps, webhookReceiver } from './webhooks/receiver.js';
 
 export interface ServiceOptions {
   config: ServiceConfig;
@@ -51,6 +73,10 @@ export interface ServiceOptions {
   db?: Db;
   /** Run pg-boss maintenance in this process. @default true */
   supervise?: boolean;
+  /** The app's webhook handlers (extension point), run by the `webhook-event` worker. */
+  webhookHandlers?: WebhookHandlers[];
+  /** Webhook secrets when they do not come from the environment (the embedded emulator's app). */
+  webhookSecrets?: { appSecret: string; verifyToken: string };
 }
 
 export interface Service {
@@ -72,6 +98,18 @@ export interface Service {
     input: AccountInput,
     opts?: { actor?: string },
   ): Promise<{ account: Account; resumedPosts: number }>;
+  /** Queues a DM (consent, opt-out and window checked first; refusals are typed ServiceErrors). */
+  sendMessage(input: QueueMessageInput): Promise<MessageRecord>;
+  /** The webhook receiver, to mount at `/webhooks`. Throws when the app secret or verify token is missing. */
+  webhookApp(options?: Pick<ReceiverDeps, 'onOutcome'>): Hono;
+  showDeadLetter(id: string, opts: { canReadMessages: boolean }): Promise<DeadLetterView>;
+  replayDeadLetter(
+    id: string,
+    opts: { actor: string; correlationId?: string },
+  ): Promise<{ deadLetter: DeadLetter; result: 'requeued' | 'noop' }>;
+  discardDeadLetter(id: string, opts: { actor: string; correlationId?: string }): Promise<DeadLetter>;
+  /** Deletes stored message text older than the retention period (the daily job does this). */
+  purgeMessages(): Promise<{ messages: number; webhookPayloads: number }>;
   /** The queue handlers this process runs (tests call them directly to drive one job deterministically). */
   readonly handlers: QueueHandlers;
   /** Re-seals every secret sealed with a previous key. */
@@ -85,6 +123,10 @@ export interface QueueHandlers {
   'publish-post': (data: PublishJobData) => Promise<void>;
   'refresh-insights': (data: { postId: string }) => Promise<void>;
   'refresh-token': (data: { accountId?: string }) => Promise<void>;
+  'webhook-event': (data: { inboxId: string }) => Promise<void>;
+  'send-message': (data: { messageId: string }) => Promise<void>;
+  'settle-send': (data: { messageId: string }) => Promise<void>;
+  'purge-messages': (data: object) => Promise<void>;
 }
 
 function vaultFor(config: ServiceConfig): { vault: Vault; created: boolean } {
@@ -135,8 +177,44 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     appId: config.metaAppId,
     appSecret: config.metaAppSecret,
   };
+  const sleep: Sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const messagingDeps: MessagingDeps = {
+    db,
+    boss,
+    vault,
+    log,
+    graph,
+    clock,
+    sleep,
+    workerId,
+    consentRequired: config.consentRequired,
+  };
+  const sendMessage = (input: QueueMessageInput) => queueMessage(messagingDeps, input);
+  const eventDeps: EventDeps = {
+    db,
+    vault,
+    log,
+    now,
+    handlers: options.webhookHandlers ?? [],
+    optOutKeywords: config.optOutKeywords,
+    optInKeywords: config.optInKeywords,
+    reply: sendMessage,
+  };
+  const reschedule = (
+    id: string,
+    at: Date,
+    opts?: { actor?: string; correlationId?: string; reason?: string },
+  ) => reschedulePost(ctx, id, at, opts);
+  const deadLetterDeps: DeadLetterDeps = { db, boss, vault, now, reschedulePost: reschedule };
+  const purgeMessages = () => purgeExpiredMessages({ db, now }, config.messageRetentionDays);
   let stopped = false;
   const handlers: QueueHandlers = {
+    'webhook-event': (data) => handleWebhookEvent(eventDeps, data),
+    'send-message': (data) => handleSendJob(messagingDeps, data),
+    'settle-send': (data) => handleSettleJob(messagingDeps, data),
+    'purge-messages': async () => {
+      await purgeMessages();
+    },
     'publish-post': (data) => handlePublishJob(publishDeps, data),
     'refresh-insights': (data) =>
       handleInsightsJob(publishDeps, data, (postId, metrics, at) =>
@@ -159,9 +237,31 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     handlers,
     schedulePost: (input) => schedulePost(ctx, input),
     cancelPost: (id, opts) => cancelPost(ctx, id, opts),
-    reschedulePost: (id, at, opts) => reschedulePost(ctx, id, at, opts),
+    reschedulePost: reschedule,
     connectAccount: (input, opts) => connectAccount(ctx, input, opts),
     rotateSecrets: () => rotateSecrets(db, vault),
+    sendMessage,
+    webhookApp(extra = {}) {
+      const appSecret = options.webhookSecrets?.appSecret ?? config.metaAppSecret;
+      const verifyToken = options.webhookSecrets?.verifyToken ?? config.metaVerifyToken;
+      if (!appSecret || !verifyToken)
+        throw new Error('the webhook receiver needs META_APP_SECRET and META_VERIFY_TOKEN');
+      return webhookReceiver({
+        db,
+        boss,
+        vault,
+        log,
+        now,
+        appSecret,
+        verifyToken,
+        maxBytes: config.webhookMaxBytes,
+        ...extra,
+      });
+    },
+    showDeadLetter: (id, opts) => showDeadLetter(deadLetterDeps, id, opts),
+    replayDeadLetter: (id, opts) => replayDeadLetter(deadLetterDeps, id, opts),
+    discardDeadLetter: (id, opts) => discardDeadLetter(deadLetterDeps, id, opts),
+    purgeMessages,
     async startWorkers() {
       const deps = { db, boss, log, now };
       await work(deps, 'publish-post', handlers['publish-post'], {
@@ -170,6 +270,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       });
       await work(deps, 'refresh-insights', handlers['refresh-insights']);
       await work(deps, 'refresh-token', handlers['refresh-token']);
+      await work(deps, 'webhook-event', handlers['webhook-event'], {
+        concurrency: 2,
+        onDeadLetter: (data, dl) => onWebhookDeadLetter(eventDeps, data, dl),
+      });
+      await work(deps, 'send-message', handlers['send-message'], {
+        concurrency: 2,
+        onDeadLetter: (data, dl) => onSendDeadLetter(messagingDeps, data, dl),
+      });
+      await work(deps, 'settle-send', handlers['settle-send']);
+      await work(deps, 'purge-messages', handlers['purge-messages']);
+      await boss.schedule('purge-messages', '41 3 * * *', {});
       // The sweep itself: hourly, through pg-boss's cron (one instance per database, whatever the processes).
       await boss.schedule('refresh-token', '17 * * * *', {});
     },

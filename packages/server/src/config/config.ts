@@ -54,6 +54,12 @@ export interface ServiceConfig {
   /** Days stored message text is kept. @default 30 */
   messageRetentionDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** A user's message equal to one of these (trimmed, any case) opts them out. @default STOP, UNSUBSCRIBE */
+  optOutKeywords: string[];
+  /** … and one of these opts them back in (and records consent). @default START */
+  optInKeywords: string[];
+  /** Refuse sends to users without recorded consent. @default false */
+  consentRequired: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -101,6 +107,25 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   if (!protocols.includes(parsed.protocol))
     throw new ConfigError(name, `expected a URL (${protocols.join(' or ')})`);
   return raw;
+}
+
+function keywords(env: Env, name: string, fallback: string[]): string[] {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  const list = raw
+    .split(',')
+    .map((k) => k.trim().toUpperCase())
+    .filter((k) => k !== '');
+  if (list.length === 0 || list.some((k) => k.length > 64))
+    throw new ConfigError(name, 'expected a comma-separated list of keywords (each up to 64 characters)');
+  return list;
+}
+
+function bool(env: Env, name: string): boolean {
+  const raw = str(env, name)?.toLowerCase();
+  if (raw === undefined || raw === 'false' || raw === '0' || raw === 'no') return false;
+  if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+  throw new ConfigError(name, 'expected true or false');
 }
 
 function digits(env: Env, name: string): string | undefined {
@@ -153,6 +178,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
       'info',
     ),
+    optOutKeywords: keywords(env, 'IGKIT_OPT_OUT_KEYWORDS', ['STOP', 'UNSUBSCRIBE']),
+    optInKeywords: keywords(env, 'IGKIT_OPT_IN_KEYWORDS', ['START']),
+    consentRequired: bool(env, 'IGKIT_CONSENT_REQUIRED'),
   };
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (databaseUrl) config.databaseUrl = databaseUrl;

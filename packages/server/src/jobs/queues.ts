@@ -13,7 +13,15 @@ export interface QueuePolicy {
   expireInSeconds: number;
 }
 
-export const QUEUE_NAMES = ['publish-post', 'refresh-insights', 'refresh-token'] as const;
+export const QUEUE_NAMES = [
+  'publish-post',
+  'refresh-insights',
+  'refresh-token',
+  'webhook-event',
+  'send-message',
+  'settle-send',
+  'purge-messages',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export const QUEUE_POLICIES: Readonly<Record<QueueName, QueuePolicy>> = {
@@ -21,6 +29,12 @@ export const QUEUE_POLICIES: Readonly<Record<QueueName, QueuePolicy>> = {
   'publish-post': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 },
   'refresh-insights': { retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 5 * 60 },
   'refresh-token': { retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 5 * 60 },
+  'webhook-event': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 5 * 60 },
+  // A send is never repeated blindly: only failures Meta cannot have accepted are retried (see messaging/).
+  'send-message': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 5 * 60 },
+  // Marks a send whose outcome stayed unknown (no echo by the deadline) for review.
+  'settle-send': { retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 60 },
+  'purge-messages': { retryLimit: 3, retryDelay: 600, retryBackoff: true, expireInSeconds: 30 * 60 },
 };
 
 /** The dead-letter queue of `name`. */

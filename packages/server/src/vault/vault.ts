@@ -3,7 +3,7 @@
  * sealed it (`v1.<keyId>.<iv>.<tag>.<ciphertext>`, base64url), so after a rotation values sealed with the
  * previous key still open and are re-sealed with the current one (lazily, or by {@link rotateSecrets}).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -33,9 +33,12 @@ export class Vault {
   readonly #key: Buffer;
   readonly #previous = new Map<string, Buffer>();
 
+  readonly #macKey: Buffer;
+
   constructor(key: Buffer, previous: readonly Buffer[] = []) {
     if (key.length !== 32) throw new Error('the vault key must be 32 bytes');
     this.#key = key;
+    this.#macKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'igkit text mac', 32));
     this.keyId = keyIdOf(key);
     for (const p of previous) if (p.length === 32) this.#previous.set(keyIdOf(p), p);
   }
@@ -73,6 +76,11 @@ export class Vault {
     } catch {
       throw new VaultError('TAMPERED', `a value sealed with key ${keyId} failed authentication`);
     }
+  }
+
+  /** Keyed hash of a text (matching an echo to an unknown send) that reveals nothing without the key. */
+  mac(text: string): string {
+    return createHmac('sha256', this.#macKey).update(text, 'utf8').digest('base64url');
   }
 
   /** Whether `sealed` was sealed with the current key. */

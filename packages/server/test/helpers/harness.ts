@@ -18,23 +18,28 @@ export interface Harness {
   emu: RunningEmulator;
   clock: FakeClock;
   service: Service;
-  account: { igUserId: string; accessToken: string; appId: string; appSecret: string };
+  account: { igUserId: string; accessToken: string; appId: string; appSecret: string; verifyToken: string };
   /** Another service (worker) on the same store and emulator, e.g. the one that resumes after a "crash". */
   another(options?: Partial<ServiceOptions>): Promise<Service>;
   close(): Promise<void>;
 }
 
-export async function harness(engine: Engine, options: Partial<ServiceOptions> = {}): Promise<Harness> {
+export async function harness(
+  engine: Engine,
+  options: Partial<ServiceOptions> = {},
+  env: Record<string, string> = {},
+): Promise<Harness> {
   const clock = fakeClock();
   // The emulator's time is the fake clock: it moves only when a test (or a service's sleep) advances it.
   const emu = await startEmulator({ port: 0, seed: 11, clock });
   const store = testStore(engine);
   const db = await store.open();
   const config = loadConfig(
-    { IGKIT_SECRET_KEY: TEST_KEY, IGKIT_DATA_DIR: store.config.dataDir },
+    { IGKIT_SECRET_KEY: TEST_KEY, IGKIT_DATA_DIR: store.config.dataDir, ...env },
     process.cwd(),
   );
   const services: Service[] = [];
+  const created = await emu.control.createAccount({ username: 'bakery', loginType: 'instagram' });
   const make = async (extra: Partial<ServiceOptions> = {}) => {
     const s = await createService({
       config,
@@ -44,6 +49,7 @@ export async function harness(engine: Engine, options: Partial<ServiceOptions> =
       sleep: clock.sleep,
       graph: { baseUrl: emu.url },
       supervise: false,
+      webhookSecrets: { appSecret: created.appSecret, verifyToken: created.verifyToken },
       ...options,
       ...extra,
     });
@@ -51,7 +57,6 @@ export async function harness(engine: Engine, options: Partial<ServiceOptions> =
     return s;
   };
   const service = await make();
-  const created = await emu.control.createAccount({ username: 'bakery', loginType: 'instagram' });
   await service.connectAccount({
     id: created.igUserId,
     loginType: 'instagram',

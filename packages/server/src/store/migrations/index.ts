@@ -3,6 +3,7 @@
  * Each runs in its own transaction and is recorded in `schema_migrations`.
  */
 import { sql as core } from './001-core.js';
+import { sql as messaging } from './002-messaging.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'core', sql: core }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'core', sql: core },
+  { version: 2, name: 'messaging', sql: messaging },
+];

@@ -1,0 +1,381 @@
+/**
+ * Outbound messages. `queueMessage` checks consent, opt-out and the messaging window up front (typed, audited
+ * refusals), stores the text sealed, and enqueues a `send-message` job. The job sends through the library's
+ * `MessagingClient`, in creation order per recipient (a per-conversation lease: one process drains a user's
+ * queue at a time), under the account's shared send rate. Outcomes:
+ *
+ * - sent → `sent` with Meta's `mid`;
+ * - outcome unknown (timeout, dropped connection, 5xx after Meta may have stored it) → `unknown`, never resent;
+ *   an echo webhook settles it as sent, else after {@link SETTLE_DEADLINE_MS} it is marked for `review`;
+ * - policy refusal (window closed, opted out, no consent) → `refused`, audited, not retried;
+ * - rate limited → the account's sends pause for Meta's wait (all processes), the job retries;
+ * - other definite failures → `failed` (4xx) or retried by pg-boss (transient) and dead-lettered when exhausted.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  type Clock,
+  checkConversationPolicy,
+  MessagingClient,
+  MessagingPolicyError,
+  type SendResult,
+  type Sleep,
+  TooManyRequestsError,
+} from '@igkit/graph';
+import { appendAudit } from '../audit/audit-log.js';
+import { invalid, ServiceError } from '../errors.js';
+import { type GraphTarget, graphClientFor } from '../graph/graph-target.js';
+import { bossDb, type PgBoss } from '../jobs/boss.js';
+import { JobError } from '../jobs/job-error.js';
+import type { Logger } from '../log/logger.js';
+import { type Account, accountToken, getAccount } from '../store/accounts.js';
+import {
+  getConversation,
+  releaseSendLease,
+  takeSendLease,
+  updateConversation,
+} from '../store/conversations.js';
+import type { Db, Queryable } from '../store/db.js';
+import type { DeadLetter } from '../store/dead-letters.js';
+import {
+  getMessage,
+  insertMessage,
+  type MessageRecord,
+  messageByDedupeKey,
+  oldestQueued,
+  settleMessage,
+} from '../store/messages.js';
+import type { Vault } from '../vault/vault.js';
+import { acquireSendSlot, pauseSends, SendRateWaitTooLong } from './send-rate.js';
+
+/** How long an `unknown` send waits for its echo before it is marked for review. */
+export const SETTLE_DEADLINE_MS = 10 * 60_000;
+/** Lease on a conversation's send queue; renewed per message. */
+const SEND_LEASE_MS = 60_000;
+/** A job that finds another process draining the conversation looks again after this. */
+const BUSY_RECHECK_MS = 2_000;
+
+export interface MessagingDeps {
+  db: Db;
+  boss: PgBoss;
+  vault: Vault;
+  log: Logger;
+  graph: GraphTarget;
+  clock: Clock;
+  sleep: Sleep;
+  workerId: string;
+  consentRequired: boolean;
+}
+
+export interface QueueMessageInput {
+  accountId: string;
+  recipientId: string;
+  text: string;
+  /** A person wrote this reply: allows the `HUMAN_AGENT` tag between 24 h and 7 days. */
+  humanAgent?: boolean;
+  actor?: string;
+  correlationId?: string;
+  /** Same key on the same account → the first message, nothing new queued (handler retries, API retries). */
+  dedupeKey?: string;
+}
+
+const now = (d: { clock: Clock }) => new Date(d.clock.now());
+
+function refusal(
+  code: 'OPTED_OUT' | 'CONSENT_REQUIRED' | 'MESSAGING_WINDOW_CLOSED',
+  message: string,
+  details = {},
+) {
+  return new ServiceError(code, message, details);
+}
+
+/** Why a send to this conversation must be refused now, if it must. */
+async function policyRefusal(
+  deps: MessagingDeps,
+  q: Queryable,
+  accountId: string,
+  userId: string,
+  humanAgent: boolean,
+): Promise<ServiceError | undefined> {
+  const conv = await getConversation(q, accountId, userId);
+  if (conv?.optedOut) return refusal('OPTED_OUT', `user ${userId} opted out of messages`, { userId });
+  if (deps.consentRequired && !conv?.consentAt)
+    return refusal('CONSENT_REQUIRED', `no recorded consent for user ${userId} (consent-required mode)`, {
+      userId,
+    });
+  const decision = checkConversationPolicy({
+    kind: 'message',
+    conversation: { lastUserMessageAt: conv?.lastInboundAt ?? null },
+    humanAgent,
+    now: deps.clock.now(),
+  });
+  if (!decision.allowed)
+    return refusal(
+      'MESSAGING_WINDOW_CLOSED',
+      `the messaging window with user ${userId} is closed (${decision.reason})`,
+      {
+        userId,
+        reason: decision.reason,
+        humanAgentEligible: decision.humanAgentEligible ?? false,
+      },
+    );
+  return undefined;
+}
+
+/** Queues a text message. Refusals throw a typed {@link ServiceError} and are audited. */
+export async function queueMessage(deps: MessagingDeps, input: QueueMessageInput): Promise<MessageRecord> {
+  if (!/^\d{1,32}$/.test(String(input.recipientId)))
+    throw invalid('recipientId', 'digits', 'expected an Instagram-scoped user id');
+  if (typeof input.text !== 'string' || input.text.trim() === '')
+    throw invalid('text', 'min_length', 'the message is empty');
+  const bytes = Buffer.byteLength(input.text, 'utf8');
+  if (bytes > 1000)
+    throw invalid('text', 'max_bytes', `messages are limited to 1000 UTF-8 bytes (this one has ${bytes})`);
+  const account = await getAccount(deps.db, input.accountId);
+  if (!account) throw new ServiceError('NOT_FOUND', `no account ${input.accountId}`, { field: 'accountId' });
+  if (account.status !== 'active')
+    throw new ServiceError('ACCOUNT_REAUTH_REQUIRED', `account ${account.id} needs a new access token`, {
+      accountId: account.id,
+    });
+  if (input.dedupeKey) {
+    const existing = await messageByDedupeKey(deps.db, account.id, input.dedupeKey);
+    if (existing) return existing;
+  }
+  const at = now(deps);
+  const refused = await policyRefusal(
+    deps,
+    deps.db,
+    account.id,
+    input.recipientId,
+    input.humanAgent ?? false,
+  );
+  if (refused) {
+    await appendAudit(deps.db, {
+      actor: input.actor ?? 'api',
+      action: 'message.refused',
+      resourceType: 'ig_user',
+      resourceId: input.recipientId,
+      correlationId: input.correlationId,
+      outcome: refused.code,
+      metadata: { accountId: account.id, message_length: bytes },
+    });
+    throw refused;
+  }
+  const id = randomUUID();
+  const inserted = await deps.db.transaction(async (tx) => {
+    if (
+      !(await insertMessage(tx, {
+        id,
+        accountId: account.id,
+        userId: input.recipientId,
+        direction: 'outbound',
+        status: 'queued',
+        textCiphertext: deps.vault.seal(input.text),
+        textHmac: deps.vault.mac(input.text),
+        byteLength: bytes,
+        humanAgent: input.humanAgent ?? false,
+        correlationId: input.correlationId,
+        dedupeKey: input.dedupeKey,
+        actor: input.actor ?? 'api',
+        createdAt: at,
+      }))
+    )
+      return false;
+    await appendAudit(tx, {
+      actor: input.actor ?? 'api',
+      action: 'message.queued',
+      resourceType: 'message',
+      resourceId: id,
+      correlationId: input.correlationId,
+      outcome: 'queued',
+      metadata: {
+        accountId: account.id,
+        recipient_id: input.recipientId,
+        message_length: bytes,
+        humanAgent: input.humanAgent ?? false,
+      },
+    });
+    await enqueueSend(deps.boss, tx, id, at);
+    return true;
+  });
+  const stored = inserted
+    ? await getMessage(deps.db, id)
+    : await messageByDedupeKey(deps.db, account.id, input.dedupeKey ?? '');
+  if (!stored) throw new Error('the queued message could not be read back');
+  return stored;
+}
+
+async function enqueueSend(boss: PgBoss, q: Queryable | Db, messageId: string, at: Date): Promise<void> {
+  await boss.send(
+    'send-message',
+    { messageId, correlationId: `message:${messageId}` },
+    { startAfter: at, db: bossDb(q) },
+  );
+}
+
+/** The `send-message` job: drains the recipient's queue in order while holding its lease. */
+export async function handleSendJob(deps: MessagingDeps, data: { messageId: string }): Promise<void> {
+  const message = await getMessage(deps.db, data.messageId);
+  if (message?.status !== 'queued') return;
+  const owner = `${deps.workerId}:${data.messageId}`;
+  const { accountId, userId } = message;
+  if (!(await takeSendLease(deps.db, accountId, userId, owner, now(deps), SEND_LEASE_MS))) {
+    await enqueueSend(deps.boss, deps.db, data.messageId, new Date(deps.clock.now() + BUSY_RECHECK_MS));
+    return;
+  }
+  try {
+    for (
+      let next = await oldestQueued(deps.db, accountId, userId);
+      next;
+      next = await oldestQueued(deps.db, accountId, userId)
+    ) {
+      await sendOne(deps, next);
+      await takeSendLease(deps.db, accountId, userId, owner, now(deps), SEND_LEASE_MS);
+    }
+  } finally {
+    await releaseSendLease(deps.db, accountId, userId, owner);
+  }
+  // A message queued while we released the lease gets its own job; make sure one is due.
+  const late = await oldestQueued(deps.db, accountId, userId);
+  if (late) await enqueueSend(deps.boss, deps.db, late.id, now(deps));
+}
+
+function messagingClientFor(deps: MessagingDeps, account: Account, accessToken: string): MessagingClient {
+  return new MessagingClient({
+    login: account.loginType,
+    ...(account.loginType === 'facebook' && account.pageId ? { pageId: account.pageId } : {}),
+    igUserId: account.id,
+    graph: graphClientFor(
+      deps.graph,
+      deps,
+      { id: account.id, accessToken, loginType: account.loginType },
+      'messaging',
+    ),
+    limiter: false, // the shared, database-backed rate (send-rate.ts) governs every process
+    clock: deps.clock,
+    sleep: deps.sleep,
+  });
+}
+
+async function settleWith(
+  deps: MessagingDeps,
+  m: MessageRecord,
+  status: MessageRecord['status'],
+  extra: { mid?: string; tag?: string; errorCode?: string; sentAt?: Date } = {},
+): Promise<void> {
+  const at = now(deps);
+  await deps.db.transaction(async (tx) => {
+    if (!(await settleMessage(tx, m.id, ['queued'], { status, ...extra }, at))) return;
+    if (status === 'sent')
+      await updateConversation(tx, m.accountId, m.userId, { lastOutboundAt: extra.sentAt ?? at }, at);
+    await appendAudit(tx, {
+      actor: m.actor ?? 'api',
+      action: `message.${status}`,
+      resourceType: 'message',
+      resourceId: m.id,
+      correlationId: m.correlationId,
+      outcome: status,
+      metadata: {
+        accountId: m.accountId,
+        recipient_id: m.userId,
+        message_length: m.byteLength,
+        ...(extra.mid ? { message_id: extra.mid } : {}),
+        ...(extra.errorCode ? { error_code: extra.errorCode } : {}),
+        ...(extra.tag ? { tag: extra.tag } : {}),
+      },
+    });
+    if (status === 'unknown')
+      await deps.boss.send(
+        'settle-send',
+        { messageId: m.id, correlationId: `message:${m.id}` },
+        { startAfter: new Date(at.getTime() + SETTLE_DEADLINE_MS), db: bossDb(tx) },
+      );
+  });
+}
+
+async function sendOne(deps: MessagingDeps, m: MessageRecord): Promise<void> {
+  const account = await getAccount(deps.db, m.accountId);
+  if (account?.status !== 'active') {
+    await settleWith(deps, m, 'failed', { errorCode: 'ACCOUNT_REAUTH_REQUIRED' });
+    return;
+  }
+  const refused = await policyRefusal(deps, deps.db, m.accountId, m.userId, m.humanAgent);
+  if (refused) {
+    await settleWith(deps, m, 'refused', { errorCode: refused.code });
+    return;
+  }
+  const token = await accountToken(deps.db, deps.vault, account.id);
+  if (!m.textCiphertext || !token) {
+    await settleWith(deps, m, 'failed', { errorCode: m.textCiphertext ? 'NO_TOKEN' : 'TEXT_PURGED' });
+    return;
+  }
+  const text = deps.vault.open(m.textCiphertext).plaintext;
+  try {
+    await acquireSendSlot(deps.db, account.id, 'text', { now: () => deps.clock.now(), sleep: deps.sleep });
+  } catch (e) {
+    if (e instanceof SendRateWaitTooLong) throw new JobError('rate_limit', 'SEND_RATE_WAIT');
+    throw e;
+  }
+  const conv = await getConversation(deps.db, m.accountId, m.userId);
+  let result: SendResult;
+  try {
+    result = await messagingClientFor(deps, account, token).sendText(m.userId, text, {
+      conversation: { lastUserMessageAt: conv?.lastInboundAt ?? null },
+      humanAgent: m.humanAgent,
+      dedupeKey: m.id,
+      ...(m.correlationId ? { correlationId: m.correlationId } : {}),
+    });
+  } catch (e) {
+    if (e instanceof MessagingPolicyError) {
+      await settleWith(deps, m, 'refused', { errorCode: e.code });
+      return;
+    }
+    if (e instanceof TooManyRequestsError) {
+      await pauseSends(deps.db, account.id, deps.clock.now() + Math.max(1000, e.retryAfterMs));
+      throw new JobError('rate_limit', 'RATE_LIMITED');
+    }
+    if (e instanceof AppError && e.statusCode < 500) {
+      await settleWith(deps, m, 'failed', { errorCode: e.code });
+      return;
+    }
+    // Definitely not accepted by Meta (the client reports "maybe accepted" as outcome unknown): retry.
+    throw new JobError('transient', e instanceof AppError ? e.code : 'SEND_ERROR');
+  }
+  if (result.outcome === 'sent')
+    await settleWith(deps, m, 'sent', {
+      ...(result.messageId ? { mid: result.messageId } : {}),
+      ...(result.tag ? { tag: result.tag } : {}),
+      sentAt: new Date(result.sentAt),
+    });
+  else await settleWith(deps, m, 'unknown', { errorCode: result.error.code });
+}
+
+/** The `settle-send` job: a send still `unknown` at its deadline (no echo came) is marked for review. */
+export async function handleSettleJob(deps: MessagingDeps, data: { messageId: string }): Promise<void> {
+  const m = await getMessage(deps.db, data.messageId);
+  if (m?.status !== 'unknown') return;
+  const at = now(deps);
+  await deps.db.transaction(async (tx) => {
+    if (!(await settleMessage(tx, m.id, ['unknown'], { status: 'review', errorCode: m.errorCode }, at)))
+      return;
+    await appendAudit(tx, {
+      actor: 'messaging',
+      action: 'message.needs_review',
+      resourceType: 'message',
+      resourceId: m.id,
+      correlationId: m.correlationId,
+      outcome: 'review',
+      metadata: { accountId: m.accountId, recipient_id: m.userId, reason: 'no echo before the deadline' },
+    });
+  });
+}
+
+/** Dead-letter reaction: the send's retries are exhausted. */
+export async function onSendDeadLetter(
+  deps: MessagingDeps,
+  data: { messageId: string },
+  dl: DeadLetter,
+): Promise<void> {
+  const m = await getMessage(deps.db, data.messageId);
+  if (m) await settleWith(deps, m, 'failed', { errorCode: dl.errorCode });
+}
