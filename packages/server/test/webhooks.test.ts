@@ -144,6 +144,140 @@ describe.each(ENGINES)('webhook pipeline (%s)', (engine) => {
     expect((await queryAudit(h.db, { action: 'webhook.processed', limit: 100 })).length).toBe(5);
   });
 
+  it('stores every payload family Meta sends, including the dashboard test shape, none dropped', async () => {
+    await setup([demoAutoReply]);
+    const acc = h.account.igUserId;
+    const t = h.clock.now();
+    const item = (extra: Record<string, unknown>, n: number) => ({
+      sender: { id: '501' },
+      recipient: { id: acc },
+      timestamp: t + n,
+      ...extra,
+    });
+    const body = {
+      object: 'instagram',
+      entry: [
+        {
+          id: acc,
+          time: t,
+          messaging: [
+            item(
+              {
+                message: {
+                  mid: 'mA',
+                  text: 'photo',
+                  attachments: [{ type: 'image', payload: { url: 'https://cdn.example.com/x.jpg' } }],
+                },
+              },
+              1,
+            ),
+            item(
+              {
+                message: {
+                  mid: 'mB',
+                  text: 'story reply',
+                  reply_to: { story: { id: '1', url: 'https://x' } },
+                },
+              },
+              2,
+            ),
+            item({ message: { mid: 'mC', text: 'Yes', quick_reply: { payload: 'YES' } } }, 3),
+            item({ reaction: { mid: 'mA', action: 'react', reaction: 'love', emoji: '❤' } }, 4),
+            item({ postback: { mid: 'mD', title: 'Start', payload: 'GET_STARTED' } }, 5),
+            item({ referral: { ref: 'ad1', source: 'ADS', type: 'OPEN_THREAD' } }, 6),
+            item({ message_edit: { mid: 'mA', text: 'edited', num_edit: 1 } }, 7),
+            item({ message: { mid: 'mE', is_deleted: true } }, 8),
+          ],
+          changes: [
+            {
+              field: 'live_comments',
+              value: { id: 'lc1', text: 'live!', from: { id: '502' }, media: { id: '77' } },
+            },
+            { field: 'mentions', value: { media_id: '78', comment_id: 'c9' } },
+            { field: 'story_insights', value: { media_id: '79', reach: 5 } },
+          ],
+        },
+      ],
+    };
+    expect((await rx.signedPost(body)).status).toBe(200);
+    // The App Dashboard's "Test" button shape: messaging inside changes, made-up ids.
+    const test = {
+      object: 'instagram',
+      entry: [
+        {
+          id: '0',
+          time: Math.floor(t / 1000),
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                sender: { id: '12334' },
+                recipient: { id: '23245' },
+                timestamp: '1527459824',
+                message: { mid: 'random_mid', text: 'random_text' },
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect((await rx.signedPost(test)).status).toBe(200);
+    const inbox = await listInbox(h.db, { limit: 100 });
+    expect(inbox).toHaveLength(12);
+    const kinds = inbox.map((e) => e.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'message',
+        'reaction',
+        'postback',
+        'referral',
+        'live_comment',
+        'mention',
+        'message_delete',
+      ]),
+    );
+    expect(kinds.filter((k) => k.startsWith('unknown:'))).toEqual(
+      expect.arrayContaining(['unknown:story_insights']),
+    );
+    expect(inbox.find((e) => e.dedupeKey.includes('random_mid') || e.senderId === '12334')?.testPayload).toBe(
+      true,
+    );
+    await drain(h);
+    expect((await listInbox(h.db, { status: 'processed', limit: 100 })).length).toBe(12);
+    // The demo rule never answers the dashboard's test payload (made-up users).
+    const toTestUser = await h.db.query(
+      `SELECT 1 FROM messages WHERE user_id = '12334' AND direction = 'outbound'`,
+    );
+    expect(toTestUser.rowCount).toBe(0);
+  });
+
+  it('keeps the seed contract sendInstagramMessage usable with its audit sink wired to the audit table', async () => {
+    await setup();
+    await subscribe(h, rx.url);
+    const { igsid } = await h.emu.control.createUser({ username: 's' });
+    await h.emu.control.userMessage(igsid, { igUserId: h.account.igUserId, text: 'hi' });
+    const { createInstagramService } = await import('@igkit/graph');
+    const { auditSink } = await import('../src/audit/audit-log.js');
+    const dmService = createInstagramService({
+      accessToken: h.account.accessToken,
+      baseUrl: h.emu.url,
+      audit: auditSink(h.db, h.service.log),
+    });
+    const sent = await dmService.sendInstagramMessage(igsid, 'Seed contract text', 'corr-seed-1');
+    expect(sent.message_id).toBeTruthy();
+    // The sink writes without blocking the send; wait for the row.
+    const rows = await until(
+      () => queryAudit(h.db, { correlationId: 'corr-seed-1' }),
+      (r) => r.length > 0,
+    );
+    expect(rows[0]).toMatchObject({
+      action: 'send_message',
+      outcome: 'success',
+      resource_type: 'instagram_message',
+    });
+    expect(JSON.stringify(rows)).not.toContain('Seed contract text');
+  });
+
   it('stores unknown kinds as such and counts them', async () => {
     await setup();
     const body = {

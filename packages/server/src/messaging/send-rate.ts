@@ -25,13 +25,13 @@ export class SendRateWaitTooLong extends Error {
   }
 }
 
-/** Waits until `accountId` may send one message of class `cls`, across every process. */
+/** Waits until `accountId` may send one message of class `cls`, across every process. Resolves the grant time. */
 export async function acquireSendSlot(
   q: Queryable,
   accountId: string,
   cls: SendClass,
   o: SendRateOptions,
-): Promise<void> {
+): Promise<number> {
   const rate = DEFAULT_SEND_RATES[cls];
   const emission = Math.ceil((rate.intervalMs * (1 + (o.margin ?? 0.05))) / rate.limit);
   await q.query(
@@ -45,7 +45,7 @@ export async function acquireSendSlot(
        WHERE account_id = $1 AND send_class = $2 AND tat_ms <= $3 AND paused_until_ms <= $3`,
       [accountId, cls, now, emission],
     );
-    if (granted.rowCount > 0) return;
+    if (granted.rowCount > 0) return now;
     const r = await q.query<{ tat_ms: string; paused_until_ms: string }>(
       'SELECT tat_ms, paused_until_ms FROM send_rate_state WHERE account_id = $1 AND send_class = $2',
       [accountId, cls],
