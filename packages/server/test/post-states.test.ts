@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  canTransition,
+  POST_STATES,
+  POST_TRANSITIONS,
+  type PostState,
+} from '../src/scheduler/post-states.js';
+import { upsertAccount } from '../src/store/accounts.js';
+import type { Db } from '../src/store/db.js';
+import { getPost, insertPost, postTimeline, transitionPost } from '../src/store/posts.js';
+import { Vault } from '../src/vault/vault.js';
+import { ENGINES, type TestStore, testStore } from './helpers/store.js';
+
+describe('post state machine', () => {
+  it('has terminal published and cancelled states, and publishing only from scheduled', () => {
+    expect(POST_TRANSITIONS.published).toEqual([]);
+    expect(POST_TRANSITIONS.cancelled).toEqual([]);
+    expect(POST_STATES.filter((s) => canTransition(s, 'publishing'))).toEqual(['scheduled', 'publishing']);
+    expect(POST_STATES.filter((s) => canTransition(s, 'cancelled'))).toEqual([
+      'scheduled',
+      'needs_attention',
+    ]);
+  });
+});
+
+describe.each(ENGINES)('stored transitions (%s)', (engine) => {
+  let store: TestStore;
+  let db: Db;
+  const at = new Date('2026-11-29T12:00:00Z');
+  beforeAll(async () => {
+    store = testStore(engine);
+    db = await store.open();
+    await upsertAccount(
+      db,
+      new Vault(Buffer.alloc(32, 3)),
+      { id: '1', loginType: 'instagram', accessToken: 'token-xyz-123' },
+      at,
+    );
+  });
+  afterAll(async () => {
+    await db?.close();
+    await store?.cleanup();
+  });
+
+  /** A post forced into `state` (through allowed steps), to try every transition from it. */
+  async function postIn(state: PostState): Promise<string> {
+    const id = crypto.randomUUID();
+    await insertPost(
+      db,
+      { id, accountId: '1', kind: 'feed', media: [{ url: 'https://x/y.jpg' }], publishAt: at },
+      at,
+    );
+    const path: Record<PostState, PostState[]> = {
+      scheduled: [],
+      publishing: ['publishing'],
+      published: ['publishing', 'published'],
+      failed: ['publishing', 'failed'],
+      needs_attention: ['needs_attention'],
+      cancelled: ['cancelled'],
+    };
+    for (const step of path[state]) expect(await transitionPost(db, id, step, 'setup', { at })).toBeDefined();
+    return id;
+  }
+
+  it('allows exactly the transitions of the table, each recorded with time and reason; others change nothing', async () => {
+    for (const from of POST_STATES)
+      for (const to of POST_STATES) {
+        const id = await postIn(from);
+        const before = await postTimeline(db, id);
+        const moved = await transitionPost(db, id, to, `try ${from}→${to}`, { at, details: { n: 1 } });
+        const after = await getPost(db, id);
+        if (canTransition(from, to)) {
+          expect(moved, `${from}→${to}`).toBe(from);
+          expect(after?.state).toBe(to);
+          const last = (await postTimeline(db, id)).at(-1);
+          expect(last).toMatchObject({ from, to, reason: `try ${from}→${to}`, details: { n: 1 } });
+          expect(last?.at.getTime()).toBe(at.getTime());
+        } else {
+          expect(moved, `${from}→${to}`).toBeUndefined();
+          expect(after?.state).toBe(from);
+          expect(await postTimeline(db, id)).toHaveLength(before.length);
+        }
+      }
+  });
+});
