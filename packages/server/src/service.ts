@@ -69,6 +69,11 @@ export interface ServiceOptions {
   workerId?: string;
   /** Longest container wait per publish (ms). @default the library's 120 s */
   maxWaitTime?: number;
+  /**
+   * How long a crashed worker's hold lasts: the Publisher's lease on a post, and the lease on a conversation's
+   * send queue. Each must outlast the work it guards. @default the library's publish lease; 60 s for sends
+   */
+  leases?: { publishMs?: number; sendMs?: number };
   /** An already open, migrated database (tests); the service does not close it. */
   db?: Db;
   /** Run pg-boss maintenance in this process. @default true */
@@ -166,6 +171,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     clock,
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.maxWaitTime ? { maxWaitTime: options.maxWaitTime } : {}),
+    ...(options.leases?.publishMs ? { leaseMs: options.leases.publishMs } : {}),
   };
   const refreshDeps = {
     db,
@@ -188,6 +194,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     sleep,
     workerId,
     consentRequired: config.consentRequired,
+    ...(options.leases?.sendMs ? { sendLeaseMs: options.leases.sendMs } : {}),
   };
   const sendMessage = (input: QueueMessageInput) => queueMessage(messagingDeps, input);
   const eventDeps: EventDeps = {

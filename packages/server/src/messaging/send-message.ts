@@ -31,6 +31,7 @@ import type { Logger } from '../log/logger.js';
 import { type Account, accountToken, getAccount } from '../store/accounts.js';
 import {
   getConversation,
+  lockConversation,
   releaseSendLease,
   takeSendLease,
   updateConversation,
@@ -42,7 +43,7 @@ import {
   insertMessage,
   type MessageRecord,
   messageByDedupeKey,
-  oldestQueued,
+  nextToSend,
   settleMessage,
 } from '../store/messages.js';
 import type { Vault } from '../vault/vault.js';
@@ -51,7 +52,7 @@ import { acquireSendSlot, pauseSends, SendRateWaitTooLong } from './send-rate.js
 /** How long an `unknown` send waits for its echo before it is marked for review. */
 export const SETTLE_DEADLINE_MS = 10 * 60_000;
 /** Lease on a conversation's send queue; renewed per message. */
-const SEND_LEASE_MS = 60_000;
+export const DEFAULT_SEND_LEASE_MS = 60_000;
 /** A job that finds another process draining the conversation looks again after this. */
 const BUSY_RECHECK_MS = 2_000;
 
@@ -65,6 +66,8 @@ export interface MessagingDeps {
   sleep: Sleep;
   workerId: string;
   consentRequired: boolean;
+  /** A crashed sender's hold on a conversation expires after this. @default DEFAULT_SEND_LEASE_MS */
+  sendLeaseMs?: number;
 }
 
 export interface QueueMessageInput {
@@ -216,27 +219,45 @@ async function enqueueSend(boss: PgBoss, q: Queryable | Db, messageId: string, a
 /** The `send-message` job: drains the recipient's queue in order while holding its lease. */
 export async function handleSendJob(deps: MessagingDeps, data: { messageId: string }): Promise<void> {
   const message = await getMessage(deps.db, data.messageId);
-  if (message?.status !== 'queued') return;
+  if (message?.status !== 'queued' && message?.status !== 'sending') return;
   const owner = `${deps.workerId}:${data.messageId}`;
   const { accountId, userId } = message;
-  if (!(await takeSendLease(deps.db, accountId, userId, owner, now(deps), SEND_LEASE_MS))) {
+  if (
+    !(await takeSendLease(
+      deps.db,
+      accountId,
+      userId,
+      owner,
+      now(deps),
+      deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS,
+    ))
+  ) {
     await enqueueSend(deps.boss, deps.db, data.messageId, new Date(deps.clock.now() + BUSY_RECHECK_MS));
     return;
   }
   try {
     for (
-      let next = await oldestQueued(deps.db, accountId, userId);
+      let next = await nextToSend(deps.db, accountId, userId);
       next;
-      next = await oldestQueued(deps.db, accountId, userId)
+      next = await nextToSend(deps.db, accountId, userId)
     ) {
-      await sendOne(deps, next);
-      await takeSendLease(deps.db, accountId, userId, owner, now(deps), SEND_LEASE_MS);
+      // `sending` under a lease we now hold: its sender died mid-attempt. Meta may have it: never resend.
+      if (next.status === 'sending') await settleWith(deps, next, 'unknown', { errorCode: 'SENDER_DIED' });
+      else await sendOne(deps, next);
+      await takeSendLease(
+        deps.db,
+        accountId,
+        userId,
+        owner,
+        now(deps),
+        deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS,
+      );
     }
   } finally {
     await releaseSendLease(deps.db, accountId, userId, owner);
   }
   // A message queued while we released the lease gets its own job; make sure one is due.
-  const late = await oldestQueued(deps.db, accountId, userId);
+  const late = await nextToSend(deps.db, accountId, userId);
   if (late) await enqueueSend(deps.boss, deps.db, late.id, now(deps));
 }
 
@@ -265,7 +286,8 @@ async function settleWith(
 ): Promise<void> {
   const at = now(deps);
   await deps.db.transaction(async (tx) => {
-    if (!(await settleMessage(tx, m.id, ['queued'], { status, ...extra }, at))) return;
+    await lockConversation(tx, m.accountId, m.userId, at);
+    if (!(await settleMessage(tx, m.id, ['queued', 'sending'], { status, ...extra }, at))) return;
     if (status === 'sent')
       await updateConversation(tx, m.accountId, m.userId, { lastOutboundAt: extra.sentAt ?? at }, at);
     await appendAudit(tx, {
@@ -317,6 +339,9 @@ async function sendOne(deps: MessagingDeps, m: MessageRecord): Promise<void> {
     throw e;
   }
   const conv = await getConversation(deps.db, m.accountId, m.userId);
+  // Durable before the call: a crash from here on leaves `sending`, which is settled as `unknown`, not resent.
+  if (!(await settleMessage(deps.db, m.id, ['queued'], { status: 'sending' }, now(deps)))) return;
+  const requeue = () => settleMessage(deps.db, m.id, ['sending'], { status: 'queued' }, now(deps));
   let result: SendResult;
   try {
     result = await messagingClientFor(deps, account, token).sendText(m.userId, text, {
@@ -332,6 +357,7 @@ async function sendOne(deps: MessagingDeps, m: MessageRecord): Promise<void> {
     }
     if (e instanceof TooManyRequestsError) {
       await pauseSends(deps.db, account.id, deps.clock.now() + Math.max(1000, e.retryAfterMs));
+      await requeue();
       throw new JobError('rate_limit', 'RATE_LIMITED');
     }
     if (e instanceof AppError && e.statusCode < 500) {
@@ -339,6 +365,7 @@ async function sendOne(deps: MessagingDeps, m: MessageRecord): Promise<void> {
       return;
     }
     // Definitely not accepted by Meta (the client reports "maybe accepted" as outcome unknown): retry.
+    await requeue();
     throw new JobError('transient', e instanceof AppError ? e.code : 'SEND_ERROR');
   }
   if (result.outcome === 'sent')

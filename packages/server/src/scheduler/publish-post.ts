@@ -45,6 +45,8 @@ export interface PublishDeps {
   sleep?: Sleep;
   /** Overrides for the container wait (tests, demo). */
   maxWaitTime?: number;
+  /** The Publisher's lease on a post; a crashed worker's post is resumed after it. @default the library's */
+  leaseMs?: number;
 }
 
 export interface PublishJobData {
@@ -139,6 +141,7 @@ export async function handlePublishJob(deps: PublishDeps, data: PublishJobData):
     workerId: deps.workerId,
     clock: deps.clock,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
   });
   const result = await publisher.publish(publishRequestOf(post), {
     idempotencyKey: `post:${post.id}`,

@@ -122,6 +122,26 @@ export async function updateConversation(
   await q.query(`UPDATE conversations SET ${sets.join(', ')} WHERE account_id = $1 AND user_id = $2`, params);
 }
 
+/**
+ * Locks the conversation row for the rest of the transaction (creating it when absent). Transactions that touch
+ * a conversation and its messages take this first, so they always lock in the same order (no deadlocks).
+ */
+export async function lockConversation(
+  tx: Queryable,
+  accountId: string,
+  userId: string,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO conversations (account_id, user_id, updated_at) VALUES ($1, $2, $3) ON CONFLICT (account_id, user_id) DO NOTHING`,
+    [accountId, userId, at],
+  );
+  await tx.query('SELECT 1 FROM conversations WHERE account_id = $1 AND user_id = $2 FOR UPDATE', [
+    accountId,
+    userId,
+  ]);
+}
+
 /** Takes the per-recipient send lease (sends to one user go out in order, one process at a time). */
 export async function takeSendLease(
   q: Queryable,

@@ -7,6 +7,8 @@ import type { Queryable } from './db.js';
 export type MessageStatus =
   | 'received'
   | 'queued'
+  /** A send attempt started: if its sender dies now, nobody knows whether Meta got it (→ `unknown`). */
+  | 'sending'
   | 'sent'
   | 'unknown'
   | 'review'
@@ -156,14 +158,17 @@ export async function messageByMid(q: Queryable, mid: string): Promise<MessageRe
   return r.rows[0] ? fromRow(r.rows[0]) : undefined;
 }
 
-/** The oldest queued outbound message to a user (sends go out in creation order). */
-export async function oldestQueued(
+/**
+ * The oldest outbound message to a user still to be handled: `queued`, or `sending` left by a sender that died
+ * mid-attempt (sends go out in creation order).
+ */
+export async function nextToSend(
   q: Queryable,
   accountId: string,
   userId: string,
 ): Promise<MessageRecord | undefined> {
   const r = await q.query<Row>(
-    `SELECT * FROM messages WHERE account_id = $1 AND user_id = $2 AND direction = 'outbound' AND status = 'queued'
+    `SELECT * FROM messages WHERE account_id = $1 AND user_id = $2 AND direction = 'outbound' AND status IN ('queued', 'sending')
      ORDER BY created_at, id LIMIT 1`,
     [accountId, userId],
   );

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { EchoEvent, MessageEvent, WebhookEvent } from '@igkit/graph';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
-import { updateConversation } from '../store/conversations.js';
+import { lockConversation, updateConversation } from '../store/conversations.js';
 import type { Db, Queryable } from '../store/db.js';
 import type { DeadLetter } from '../store/dead-letters.js';
 import { countInboxAttempt, getInboxEntry, markInbox } from '../store/inbox.js';
@@ -173,9 +173,12 @@ export async function handleWebhookEvent(deps: EventDeps, data: { inboxId: strin
   }
   const event = JSON.parse(deps.vault.open(entry.payloadCiphertext).plaintext) as WebhookEvent;
   const now = deps.now();
-  await deps.db.transaction((tx) => apply(deps, tx, event, now));
   const userId =
     'senderId' in event ? (event.type === 'echo' ? event.recipientId : event.senderId) : undefined;
+  await deps.db.transaction(async (tx) => {
+    if (userId) await lockConversation(tx, event.accountId, userId, now); // same lock order as the send path
+    await apply(deps, tx, event, now);
+  });
   let replies = 0;
   const ctx: HandlerContext = {
     inboxId: entry.id,

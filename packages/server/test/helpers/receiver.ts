@@ -68,3 +68,29 @@ export function dm(accountId: string, userId: string, mid: string, text: string,
     ],
   };
 }
+
+/** Serves `service`'s receiver and subscribes it at the emulator for `account`; resolves a close function. */
+export async function subscribeUrl(
+  service: import('../../src/service.js').Service,
+  emu: { url: string },
+  account: { appId: string; appSecret: string; verifyToken: string; accessToken: string },
+): Promise<() => Promise<void>> {
+  const app = new Hono();
+  app.route('/webhooks', service.webhookApp());
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/instagram`;
+  await new GraphClient({ accessToken: `${account.appId}|${account.appSecret}`, host: emu.url }).post(
+    `/${account.appId}/subscriptions`,
+    {
+      object: 'instagram',
+      callback_url: url,
+      fields: 'messages',
+      verify_token: account.verifyToken,
+    },
+  );
+  await new GraphClient({ accessToken: account.accessToken, host: emu.url }).post('/me/subscribed_apps', {
+    subscribed_fields: 'messages',
+  });
+  return () => new Promise((r) => server.close(() => r()));
+}

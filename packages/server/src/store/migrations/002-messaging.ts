@@ -50,7 +50,7 @@ CREATE TABLE messages (
   user_id text NOT NULL,
   direction text NOT NULL CHECK (direction IN ('inbound', 'outbound')),
   mid text,
-  status text NOT NULL CHECK (status IN ('received', 'queued', 'sent', 'unknown', 'review', 'not_sent', 'refused', 'failed')),
+  status text NOT NULL CHECK (status IN ('received', 'queued', 'sending', 'sent', 'unknown', 'review', 'not_sent', 'refused', 'failed')),
   text_ciphertext text,
   text_hmac text,
   byte_length integer NOT NULL DEFAULT 0,
