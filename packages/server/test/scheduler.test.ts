@@ -92,6 +92,27 @@ describe.each(ENGINES)('scheduler on %s', (engine) => {
       ],
       [{ ...base, kind: 'gif' as 'feed', media: [{ url: image('a') }] }, 'kind', 'enum'],
     ];
+    for (const url of [
+      'http://127.0.0.1/a.jpg',
+      'http://[::1]/a.jpg',
+      'http://169.254.169.254/latest/meta-data',
+      'http://10.0.0.5/a.jpg',
+      'http://[::ffff:192.168.1.1]/a.jpg',
+      'http://localhost:8080/a.jpg',
+      'http://intranet/a.jpg',
+      'https://printer.local/a.jpg',
+    ])
+      cases.push([{ ...base, kind: 'feed', media: [{ url }] }, 'media[0].url', 'public_url']);
+    cases.push([
+      {
+        ...base,
+        kind: 'reel',
+        media: [{ url: 'https://cdn.example.com/v.mp4' }],
+        coverUrl: 'http://192.168.0.1/c.jpg',
+      },
+      'coverUrl',
+      'public_url',
+    ]);
     for (const [input, field, rule] of cases) {
       const error = await h.service.schedulePost(input).catch((e: unknown) => e);
       expect(error, `${field}/${rule}`).toBeInstanceOf(ServiceError);

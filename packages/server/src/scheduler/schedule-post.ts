@@ -4,7 +4,8 @@
  * event, its audit row and its `publish-post` job are written in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { type PublishRequest, planPublish, toPublishError } from '@igkit/graph';
+import { isIP } from 'node:net';
+import { isNonPublicAddress, type PublishRequest, planPublish, toPublishError } from '@igkit/graph';
 import { appendAudit } from '../audit/audit-log.js';
 import { invalid, ServiceError } from '../errors.js';
 import { bossDb, type PgBoss } from '../jobs/boss.js';
@@ -69,6 +70,30 @@ export function publishRequestOf(p: {
   };
 }
 
+/**
+ * Media URLs Meta will fetch must be public: an address literal in a loopback, private, link-local or other
+ * non-public range, or a local-only name, is refused before anything fetches it (SSRF through scheduled posts).
+ */
+function publicUrl(field: string, raw: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw invalid(field, 'url', 'expected a public http(s) URL Meta can fetch');
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const local =
+    host === 'localhost' || /\.(localhost|local|internal|home\.arpa)$/.test(host) || !host.includes('.');
+  if ((isIP(host) !== 0 && isNonPublicAddress(host)) || (isIP(host) === 0 && local))
+    throw invalid(
+      field,
+      'public_url',
+      'the media URL points at a non-public host; Meta can only fetch public URLs',
+    );
+}
+
 function validate(input: SchedulePostInput): void {
   if (!KINDS.includes(input.kind)) throw invalid('kind', 'enum', `expected one of ${KINDS.join(', ')}`);
   if (!(input.publishAt instanceof Date) || Number.isNaN(input.publishAt.getTime()))
@@ -76,17 +101,11 @@ function validate(input: SchedulePostInput): void {
   if (!Array.isArray(input.media) || input.media.length === 0)
     throw invalid('media', 'min_items', 'at least one media item is required');
   for (const [i, m] of input.media.entries()) {
-    let url: URL | undefined;
-    try {
-      url = new URL(m.url);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-      throw invalid(`media[${i}].url`, 'url', 'expected a public http(s) URL Meta can fetch');
+    publicUrl(`media[${i}].url`, m.url);
     if (m.kind !== undefined && m.kind !== 'image' && m.kind !== 'video')
       throw invalid(`media[${i}].kind`, 'enum', 'expected image or video');
   }
+  if (input.coverUrl !== undefined) publicUrl('coverUrl', input.coverUrl);
   if (input.kind !== 'carousel' && input.media.length > 1)
     throw invalid(
       'media',
