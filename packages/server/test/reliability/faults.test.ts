@@ -1,0 +1,206 @@
+/**
+ * Faults injected through the emulator: every post and message ends in the right state with the right reason,
+ * within bounded retries. Each job attempt is driven here (6 = publish-post's 1 + 5 retries); a post still
+ * `publishing` after them is what pg-boss then dead-letters and fails (that path: workers.test.ts).
+ */
+
+import type { FaultSpec } from '@igkit/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getMessage } from '../../src/store/messages.js';
+import { getPost, type Post } from '../../src/store/posts.js';
+import { type Harness, harness, image } from '../helpers/harness.js';
+import { type Receiver, startReceiver, subscribe } from '../helpers/receiver.js';
+
+/** Runs a post's publish job like pg-boss would: up to `attempts` tries while it throws. */
+async function runPublish(
+  h: Harness,
+  postId: string,
+  attempts: number,
+): Promise<{ post: Post; tries: number }> {
+  let tries = 0;
+  while (tries < attempts) {
+    tries++;
+    try {
+      await h.service.handlers['publish-post']({ postId });
+      const p = await getPost(h.db, postId);
+      if (p?.state !== 'scheduled' && p?.state !== 'publishing') break;
+      h.clock.advance(60_000);
+    } catch {
+      h.clock.advance(30_000 * 2 ** (tries - 1));
+    }
+  }
+  return { post: (await getPost(h.db, postId)) as Post, tries };
+}
+
+describe('publishing under injected faults', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness('pglite', { maxWaitTime: 20_000, leases: { publishMs: 30_000 } });
+  });
+  afterAll(async () => h?.close());
+
+  const cases: Array<{
+    name: string;
+    fault?: FaultSpec;
+    setup?: () => Promise<void>;
+    state: Post['state'];
+    code?: string;
+    kind?: 'reel';
+  }> = [
+    {
+      name: 'one 5xx on container create',
+      fault: { method: 'POST', path: '/*/media', times: 1, status: 500 },
+      state: 'published',
+    },
+    {
+      name: 'a 5xx storm on every container create',
+      fault: { method: 'POST', path: '/*/media', times: 0, status: 503 },
+      state: 'publishing',
+      code: 'API_ERROR',
+    },
+    {
+      name: 'connection dropped after media_publish committed',
+      fault: { method: 'POST', path: '/*/media_publish', times: 1, dropAfterCommit: true },
+      state: 'published',
+    },
+    {
+      name: 'a stuck container',
+      fault: { method: 'POST', path: '/*/media', times: 1, container: 'stuck' },
+      state: 'publishing',
+      code: 'CONTAINER_TIMEOUT',
+    },
+    {
+      name: 'a container that ends in ERROR',
+      fault: { method: 'POST', path: '/*/media', times: 1, container: 'error' },
+      state: 'failed',
+    },
+    {
+      name: 'a rate-limit storm (code 32, page-level)',
+      fault: {
+        method: 'POST',
+        path: '/*/media',
+        times: 3,
+        error: { code: 32, message: 'Page request limit reached' },
+      },
+      state: 'published',
+    },
+  ];
+
+  for (const c of cases)
+    it(`${c.name} → ${c.state}${c.code ? ` (${c.code})` : ''}`, async () => {
+      await h.emu.control.clearFaults();
+      if (c.fault) await h.emu.control.setFault(c.fault);
+      const post = await h.service.schedulePost({
+        accountId: h.account.igUserId,
+        kind: 'feed',
+        caption: c.name,
+        media: [{ url: image(c.name.replace(/\W/g, '')) }],
+        publishAt: new Date(h.clock.now()),
+      });
+      const { post: end, tries } = await runPublish(h, post.id, 6);
+      expect(end.state).toBe(c.state);
+      if (c.code) expect(end.lastError?.code).toBe(c.code);
+      expect(tries).toBeLessThanOrEqual(6);
+      const truth = await h.emu.control.state();
+      expect(truth.duplicatePublishes).toEqual([]);
+      await h.emu.control.clearFaults();
+    });
+
+  it('token expiry mid-run parks the account’s posts; a new token publishes them once', async () => {
+    const mk = (n: string) =>
+      h.service.schedulePost({
+        accountId: h.account.igUserId,
+        kind: 'feed',
+        caption: n,
+        media: [{ url: image(n) }],
+        publishAt: new Date(h.clock.now()),
+      });
+    const a = await mk('expiry-a');
+    await h.service.handlers['publish-post']({ postId: a.id });
+    const b = await mk('expiry-b');
+    await h.emu.control.invalidateTokens(h.account.igUserId, 463);
+    await h.service.handlers['publish-post']({ postId: b.id });
+    expect((await getPost(h.db, b.id))?.state).toBe('needs_attention');
+    const fresh = await h.emu.control.issueToken(h.account.igUserId);
+    await h.service.connectAccount({
+      id: h.account.igUserId,
+      loginType: 'instagram',
+      accessToken: fresh.accessToken,
+    });
+    await h.service.handlers['publish-post']({ postId: b.id });
+    expect((await getPost(h.db, b.id))?.state).toBe('published');
+  });
+
+  it('publishing-limit exhaustion reschedules each further post to the next free slot, none fails', async () => {
+    await h.emu.control.settings(h.account.igUserId, { publishingLimit: 0 });
+    const p = await h.service.schedulePost({
+      accountId: h.account.igUserId,
+      kind: 'feed',
+      media: [{ url: image('limit') }],
+      publishAt: new Date(h.clock.now()),
+    });
+    await h.service.handlers['publish-post']({ postId: p.id });
+    const after = await getPost(h.db, p.id);
+    expect(after?.state).toBe('scheduled');
+    expect(after?.lastError?.code).toBe('PUBLISH_LIMIT');
+    await h.emu.control.settings(h.account.igUserId, { publishingLimit: 50 });
+  });
+});
+
+describe('messaging under injected faults', () => {
+  let h: Harness;
+  let rx: Receiver;
+  beforeAll(async () => {
+    h = await harness('pglite');
+    rx = await startReceiver(h);
+    await subscribe(h, rx.url);
+  });
+  afterAll(async () => {
+    await rx?.close();
+    await h?.close();
+  });
+
+  it.each([
+    [
+      'a 5xx (Meta may have stored it)',
+      { method: 'POST', path: '*', times: 1, status: 502 } as FaultSpec,
+      ['unknown', 'sent'],
+    ],
+    [
+      'a dropped connection after commit',
+      { method: 'POST', path: '*', times: 1, dropAfterCommit: true } as FaultSpec,
+      ['unknown', 'sent'],
+    ],
+    [
+      'a 4xx refusal',
+      {
+        method: 'POST',
+        path: '*',
+        times: 1,
+        error: { code: 100, message: 'Invalid parameter' },
+      } as FaultSpec,
+      ['failed'],
+    ],
+  ])('%s → %s, never sent twice', async (_name, fault, allowed) => {
+    const { igsid } = await h.emu.control.createUser({
+      username: `u${Math.random().toString(36).slice(2, 8)}`,
+    });
+    await h.emu.control.userMessage(igsid, { igUserId: h.account.igUserId, text: 'hi' });
+    await h.emu.control.webhooksIdle();
+    for (const e of await h.db
+      .query<{ id: string }>(`SELECT id FROM webhook_inbox WHERE status = 'pending'`)
+      .then((r) => r.rows))
+      await h.service.handlers['webhook-event']({ inboxId: e.id });
+    await h.emu.control.setFault(fault);
+    const text = `fault probe ${igsid}`;
+    const m = await h.service.sendMessage({ accountId: h.account.igUserId, recipientId: igsid, text });
+    for (let i = 0; i < 3; i++) await h.service.handlers['send-message']({ messageId: m.id }).catch(() => {});
+    const status = (await getMessage(h.db, m.id))?.status;
+    expect(allowed).toContain(status);
+    const copies = ((await h.emu.control.state()).messages as Array<{ text?: string }>).filter(
+      (x) => x.text === text,
+    ).length;
+    expect(copies).toBeLessThanOrEqual(1);
+    await h.emu.control.clearFaults();
+  });
+});
