@@ -16,7 +16,7 @@ describe('PGlite data-directory lock', () => {
   });
 
   it('refuses a second process on the same directory at once, with one line saying who holds it and what to do', async () => {
-    const store = testStore('pglite');
+    const store = testStore('pglite', { ownDirectory: true });
     dirs.push(store.config.dataDir);
     const first = spawnTs(FIXTURE, [store.config.dataDir]);
     try {

@@ -23,7 +23,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
   }
   /** A Db on a schema nobody has migrated yet, in the same database. */
   async function freshSchemaDb(schema: string): Promise<Db> {
-    store = testStore(engine);
+    store = testStore(engine, { ownDirectory: true });
     const db =
       engine === 'pglite'
         ? await openPglite(pgliteDir(store.config.dataDir), schema)

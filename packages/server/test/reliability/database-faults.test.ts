@@ -63,7 +63,7 @@ describe.runIf(process.env['DATABASE_URL'])('PostgreSQL connections killed mid-r
 
 describe('PGlite process killed mid-write', () => {
   it('restarts on an intact store (stale lock taken over, every committed row readable, writes work)', async () => {
-    const store = testStore('pglite');
+    const store = testStore('pglite', { ownDirectory: true });
     try {
       const child = spawnTs('packages/server/test/fixtures/pglite-writer.ts', [store.config.dataDir]);
       const exit = finished(child);
