@@ -52,7 +52,7 @@ import type { Post } from './store/posts.js';
 import { refreshAccountToken, sweepExpiringTokens } from './vault/refresh-token.js';
 import { rotateSecrets } from './vault/rotate.js';
 import { keyFilePath, loadOrCreateKeyFile, Vault } from './vault/vault.js';
-import type { WebhookHandlers } from './webhooks/handlers.js';
+import { demoAutoReply, type WebhookHandlers } from './webhooks/handlers.js';
 import { type EventDeps, handleWebhookEvent, onWebhookDeadLetter } from './webhooks/process-event.js';
 import { type ReceiverDeps, webhookReceiver } from './webhooks/receiver.js';
 
@@ -202,7 +202,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     vault,
     log,
     now,
-    handlers: options.webhookHandlers ?? [],
+    handlers: [...(options.webhookHandlers ?? []), ...(config.demoAutoReply ? [demoAutoReply] : [])],
     optOutKeywords: config.optOutKeywords,
     optInKeywords: config.optInKeywords,
     reply: sendMessage,

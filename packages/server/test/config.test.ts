@@ -67,3 +67,21 @@ describe('config', () => {
     expect(usesEmbeddedEmulator(c)).toBe(false);
   });
 });
+
+describe('messaging config', () => {
+  it('reads keywords, consent mode and the demo rule switch', () => {
+    const c = loadConfig({
+      IGKIT_OPT_OUT_KEYWORDS: 'stop, Arrêt ',
+      IGKIT_CONSENT_REQUIRED: 'yes',
+      IGKIT_DEMO_AUTOREPLY: '1',
+    });
+    expect(c.optOutKeywords).toEqual(['STOP', 'ARRÊT']);
+    expect(c.optInKeywords).toEqual(['START']);
+    expect(c.consentRequired).toBe(true);
+    expect(c.demoAutoReply).toBe(true);
+    expect(() => loadConfig({ IGKIT_CONSENT_REQUIRED: 'maybe' })).toThrow(
+      /IGKIT_CONSENT_REQUIRED: expected true or false/,
+    );
+    expect(() => loadConfig({ IGKIT_OPT_OUT_KEYWORDS: ' , ' })).toThrow(/IGKIT_OPT_OUT_KEYWORDS/);
+  });
+});

@@ -60,6 +60,8 @@ export interface ServiceConfig {
   optInKeywords: string[];
   /** Refuse sends to users without recorded consent. @default false */
   consentRequired: boolean;
+  /** Turn on the built-in demo rule (acknowledge every DM). @default false */
+  demoAutoReply: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     optOutKeywords: keywords(env, 'IGKIT_OPT_OUT_KEYWORDS', ['STOP', 'UNSUBSCRIBE']),
     optInKeywords: keywords(env, 'IGKIT_OPT_IN_KEYWORDS', ['START']),
     consentRequired: bool(env, 'IGKIT_CONSENT_REQUIRED'),
+    demoAutoReply: bool(env, 'IGKIT_DEMO_AUTOREPLY'),
   };
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (databaseUrl) config.databaseUrl = databaseUrl;
