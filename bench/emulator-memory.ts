@@ -4,7 +4,10 @@
  *    container creation with the emulated clock moving so old containers age out, publish +
  *    delete, token exchange, DMs in and out with Page tokens), measured in-process through
  *    `handle()` after forced GC (run with --expose-gc; bench/run.ts does);
- * 2. `POST /__emulator/reset` on a populated emulator takes < 10 ms (median of 50).
+ * 2. `POST /__emulator/reset` on a populated emulator takes < 10 ms (median of 50);
+ * 3. container creation does not slow down with the number of live containers (issue 12 #7):
+ *    creating 2,000 containers with 40,000 others alive (7 emulated days keep them) costs at most
+ *    1.5× creating them on an empty emulator.
  */
 import { createEmulator, createModules, messagingModule } from '@igkit/emulator';
 
@@ -159,7 +162,7 @@ console.log(
 );
 console.log(`  growth ${(growth / 1048576).toFixed(2)} MiB (target ≤ ${MAX_GROWTH_BYTES / 1048576} MiB)`);
 console.log(
-  `  live containers ${state.containers.length}, tokens ${emulator.accounts.tokens.size}, messages ${state.messages.length}, deleted media ${state.deletedMedia.length}, usage ${JSON.stringify(emulator.usage.size())}`,
+  `  live containers ${state.containers.length}, tokens ${emulator.stats().tokens}, messages ${state.messages.length}, deleted media ${state.deletedMedia.length}, usage ${JSON.stringify(emulator.stats().usage)}`,
 );
 const memOk = growth <= MAX_GROWTH_BYTES;
 
@@ -184,5 +187,43 @@ console.log(
   `  reset (20 accounts, 200 containers): median ${median.toFixed(3)} ms, max ${times[times.length - 1]!.toFixed(3)} ms (target < ${RESET_TARGET_MS} ms)`,
 );
 const resetOk = median < RESET_TARGET_MS;
-console.log(`  ${memOk && resetOk ? 'PASS' : 'FAIL'}`);
-process.exitCode = memOk && resetOk ? 0 : 1;
+
+// Container creation vs the number of live containers.
+const CREATE_ROUNDS = 2_000;
+const LIVE = Number(process.env.BENCH_LIVE_CONTAINERS ?? 40_000);
+const MAX_SLOWDOWN = 1.5;
+async function timeCreations(a: { igUserId: string; accessToken: string }): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < CREATE_ROUNDS; i++)
+    await call('POST', `/v26.0/${a.igUserId}/media`, a.accessToken, { image_url: 'https://x.example/c.jpg' });
+  return performance.now() - t0;
+}
+const unlimited = { containerLimit: 1e12, bucCallBudget: 1e12, appCallBudget: 1e12 };
+await control.reset();
+await control.freezeClock(true);
+const fresh = await control.createAccount();
+await control.settings(fresh.igUserId, unlimited);
+await timeCreations(fresh); // warm-up (JIT)
+await control.reset();
+await control.freezeClock(true);
+const emptyAcct = await control.createAccount();
+await control.settings(emptyAcct.igUserId, unlimited);
+const emptyMs = await timeCreations(emptyAcct);
+await control.reset();
+await control.freezeClock(true);
+const busy = await control.createAccount();
+await control.settings(busy.igUserId, unlimited);
+for (let i = 0; i < LIVE; i++)
+  await call('POST', `/v26.0/${busy.igUserId}/media`, busy.accessToken, {
+    image_url: 'https://x.example/l.jpg',
+  });
+await control.advanceClock(6 * 24 * 3_600_000); // all still inside the 7-day window: none forgotten
+const liveCount = (await control.state()).containers.length;
+const busyMs = await timeCreations(busy);
+const slowdown = busyMs / emptyMs;
+console.log(
+  `  container creation: ${CREATE_ROUNDS} with 0 live containers ${emptyMs.toFixed(0)} ms, with ${liveCount} live ${busyMs.toFixed(0)} ms → ×${slowdown.toFixed(2)} (target ≤ ×${MAX_SLOWDOWN})`,
+);
+const createOk = slowdown <= MAX_SLOWDOWN;
+console.log(`  ${memOk && resetOk && createOk ? 'PASS' : 'FAIL'}`);
+process.exitCode = memOk && resetOk && createOk ? 0 : 1;

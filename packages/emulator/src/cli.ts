@@ -1,21 +1,34 @@
 #!/usr/bin/env node
 /**
- * `igkit-emulator [--port 4010] [--host 127.0.0.1] [--seed N] [--account]`: runs the emulator.
+ * `igkit-emulator [--port 4010] [--host 127.0.0.1] [--seed N] [--account] [--allow-host NAME]…
+ * [--control-token T]`: runs the emulator.
  * Prints the base URL on the first line; with `--account`, also one created account as JSON.
  */
 import { parseArgs } from 'node:util';
-import { startEmulator } from './core/server.js';
+import { startEmulator } from './compose.js';
 
 const USAGE = `usage: igkit-emulator [--port 4010] [--host 127.0.0.1] [--seed N] [--account]
+                      [--allow-host NAME]... [--control-token TOKEN]
 
-  --port     TCP port (0 = any free port; default 4010)
-  --host     interface to bind (default 127.0.0.1)
-  --seed     seed for ids, tokens and insight values (default 1)
-  --account  create one account at start-up and print it as JSON
+  --port           TCP port (0 = any free port; default 4010)
+  --host           interface to bind (default 127.0.0.1)
+  --seed           seed for ids, tokens and insight values (default 1)
+  --account        create one account at start-up and print it as JSON
+  --allow-host     a Host name (besides loopback) the control plane accepts, e.g. a Docker service name
+  --control-token  require this token in X-Igkit-Control-Token on control requests
+                   (default: $IGKIT_EMULATOR_CONTROL_TOKEN, else none)
 Control plane: http://<host>:<port>/__emulator/* (see docs/emulator.md)`;
 
 async function main(argv: string[]): Promise<number> {
-  let values: { port?: string; host?: string; seed?: string; account?: boolean; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    seed?: string;
+    account?: boolean;
+    help?: boolean;
+    'allow-host'?: string[];
+    'control-token'?: string;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -24,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         seed: { type: 'string' },
         account: { type: 'boolean' },
+        'allow-host': { type: 'string', multiple: true },
+        'control-token': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -43,7 +58,14 @@ async function main(argv: string[]): Promise<number> {
   }
   let emu: Awaited<ReturnType<typeof startEmulator>>;
   try {
-    emu = await startEmulator({ port, seed, host: values.host ?? '127.0.0.1' });
+    const controlToken = values['control-token'] ?? process.env['IGKIT_EMULATOR_CONTROL_TOKEN'];
+    emu = await startEmulator({
+      port,
+      seed,
+      host: values.host ?? '127.0.0.1',
+      allowedHosts: values['allow-host'] ?? [],
+      ...(controlToken === undefined || controlToken === '' ? {} : { controlToken }),
+    });
   } catch (e) {
     process.stderr.write(`igkit-emulator: cannot listen: ${(e as Error).message}\n`);
     return 1;
@@ -51,7 +73,13 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`igkit-emulator listening on ${emu.url}\n`);
   if (values.account === true) process.stdout.write(`${JSON.stringify(await emu.control.createAccount())}\n`);
   const stop = () => {
-    void emu.close().then(() => process.exit(0));
+    emu.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`igkit-emulator: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

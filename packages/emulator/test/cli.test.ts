@@ -27,6 +27,14 @@ function run(args: string[]): Promise<string[]> {
 }
 
 describe('igkit-emulator CLI', () => {
+  it('requires the control token given with --control-token on control requests', async () => {
+    const [line] = await run(['--port', '0', '--control-token', 'cli-secret']);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line!)?.[1];
+    expect((await fetch(`${url}/__emulator/state`)).status).toBe(401);
+    const ok = await fetch(`${url}/__emulator/state`, { headers: { 'x-igkit-control-token': 'cli-secret' } });
+    expect(ok.status).toBe(200);
+  });
+
   it('serves on the given port with the given seed and can create an account', async () => {
     const [line, json] = await run(['--port', '0', '--seed', '9', '--account']);
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line!)?.[1];

@@ -7,26 +7,14 @@
  * https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type {
-  AccountRecord,
-  AccountStore,
-  AppRecord,
-  LoginType,
-  TokenKind,
-  TokenRecord,
-} from './accounts.js';
+import type { AccountRecord, AccountStore, AppRecord, LoginType } from './accounts.js';
+import type { AuthContext, AuthOptions, Capability } from './auth-types.js';
 import { meter, usageHeaders } from './budgets.js';
 import { graphError, unsupportedRequest } from './errors.js';
-import type { GraphRequest } from './types.js';
+import type { GraphRequest } from './http-types.js';
 import type { UsageMeter } from './usage.js';
 
-/** A permission need expressed once for both login flavours. */
-export type Capability =
-  | 'basic'
-  | 'content_publish'
-  | 'manage_insights'
-  | 'manage_messages'
-  | 'manage_comments';
+export type { AuthContext, AuthOptions, Capability } from './auth-types.js';
 
 /** `instagram_business_<name>` (Instagram Login) / `instagram_<name>` (Facebook Login), each with basic. */
 function both(name: string): Record<LoginType, readonly string[]> {
@@ -44,45 +32,6 @@ export const CAPABILITY_PERMISSIONS: Record<Capability, Record<LoginType, readon
   manage_messages: both('manage_messages'),
   manage_comments: both('manage_comments'),
 };
-
-/** What a route requires. */
-export interface AuthOptions {
-  /** Accepted token kinds; default `['user', 'page']`. */
-  kinds?: readonly TokenKind[];
-  /**
-   * The node the call addresses: an IG user id, a Page id or `'me'`. The token's account must own it
-   * (else 100/33, as Meta answers for objects you cannot see). Resolved account → `auth.account`.
-   */
-  node?: string;
-  /** App id in the path (app-token routes such as `/{app-id}/subscriptions`). */
-  appId?: string;
-  /** Permission capability (resolved per login flavour). */
-  capability?: Capability;
-  /** Extra permission names, all required. */
-  permissions?: readonly string[];
-  /** Code for a missing permission: 10 (default) or 200. */
-  missingPermissionCode?: 10 | 200;
-  /**
-   * Login flavours the operation exists for (default both). An account of another flavour gets
-   * 100/33 "Unsupported … request", as Meta answers on the host that lacks the operation.
-   */
-  loginTypes?: readonly LoginType[];
-  /**
-   * Facebook Login accounts must call with their Page token: another token gets 210 "A page access
-   * token is required" (checked last). Instagram Login accounts use their user token.
-   */
-  pageTokenForFacebookLogin?: boolean;
-}
-
-/** The authenticated caller. */
-export interface AuthContext {
-  token: TokenRecord;
-  app: AppRecord;
-  /** The account of a user/page token (or the addressed account). */
-  account?: AccountRecord;
-  /** Whether the token arrived as a query/body `access_token` (Meta echoes it into paging URLs). */
-  tokenInQuery: boolean;
-}
 
 /** Extracts the token from `Authorization: Bearer|OAuth <t>` or the `access_token` parameter. */
 export function extractToken(req: GraphRequest): { token: string; inQuery: boolean } | undefined {

@@ -37,11 +37,24 @@ export interface ParsedBody {
   invalidJson?: boolean;
 }
 
-/** Parses a body by its content type. Unknown types contribute no parameters. */
+/**
+ * The media type of a Content-Type value, lower-case, parameters dropped:
+ * `text/plain;charset=application/json` → `text/plain` (not JSON: a page can send that cross-origin).
+ */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Whether a media type is JSON (`application/json` or `application/…+json`). */
+export function isJsonType(type: string): boolean {
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/** Parses a body by its media type. Unknown types contribute no parameters. */
 export function parseBody(raw: Buffer, contentType: string | undefined): ParsedBody {
   if (raw.length === 0) return { args: {} };
-  const ct = (contentType ?? '').toLowerCase();
-  if (ct.includes('application/json')) {
+  const type = mediaType(contentType);
+  if (isJsonType(type)) {
     try {
       const v: unknown = JSON.parse(raw.toString('utf8'));
       return {
@@ -51,8 +64,8 @@ export function parseBody(raw: Buffer, contentType: string | undefined): ParsedB
       return { args: {}, invalidJson: true };
     }
   }
-  if (ct.includes('multipart/form-data')) return { args: parseMultipart(raw, ct) };
-  if (ct.includes('application/x-www-form-urlencoded') || ct === '')
+  if (type === 'multipart/form-data') return { args: parseMultipart(raw, contentType ?? '') };
+  if (type === 'application/x-www-form-urlencoded' || type === '')
     return { args: parseForm(raw.toString('utf8')) };
   return { args: {} };
 }

@@ -5,7 +5,7 @@
  * HTTP 400 until enough of the window has passed.
  * Source: https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
  */
-import type { AuthContext } from './auth.js';
+import type { AuthContext } from './auth-types.js';
 import { type GraphError, graphError } from './errors.js';
 import type { UsageMeter } from './usage.js';
 

@@ -9,9 +9,10 @@ import {
   LONG_LIVED_TOKEN_SEC,
   type LoginType,
 } from './accounts.js';
-import type { Emulator } from './emulator.js';
+import type { InternalErrorRecord, NotEmulatedRecord } from './diagnostics.js';
 import { ControlError } from './errors.js';
 import { type FaultSpec, parseFault } from './faults.js';
+import type { EmulatorContext } from './types.js';
 
 /** Settings patch accepted by `PUT /__emulator/accounts/{igUserId}/settings`. */
 export interface SettingsPatch extends Partial<AccountSettings> {
@@ -25,18 +26,19 @@ export interface SettingsPatch extends Partial<AccountSettings> {
   requireAppSecretProof?: boolean;
 }
 
-/** `GET /__emulator/state`: ground truth. Modules add keys (messages, webhookDeliveries …). */
+/**
+ * `GET /__emulator/state`: ground truth. The core's keys are below; each module adds its own by
+ * declaration merging (publishing: `containers`, `media`, …; messaging: `messages`, …; webhooks:
+ * `webhookDeliveries`, …), and a key is present exactly when its module is loaded.
+ */
 export interface EmulatorState {
   now: number;
   apps: unknown[];
   accounts: unknown[];
-  containers: unknown[];
-  media: unknown[];
-  messages: unknown[];
-  webhookDeliveries: unknown[];
-  duplicatePublishes: unknown[];
-  /** Media removed with `DELETE /{ig-media-id}` (Facebook Login). */
-  deletedMedia: unknown[];
+  /** Bugs inside the emulator (handlers or listeners that threw); a test harness should fail on any. */
+  internalErrors: InternalErrorRecord[];
+  /** Requests for things the emulator does not implement (answered `igkit emulator: … is not emulated`). */
+  notEmulated: NotEmulatedRecord[];
   [key: string]: unknown;
 }
 
@@ -132,11 +134,26 @@ const SETTING_KEYS: ReadonlyArray<keyof AccountSettings> = [
 ];
 const NULLABLE = new Set(['videoProcessingMs', 'storyViewers']);
 
-/** Registers the core control routes and typed methods on an emulator. */
-export function installControl(emu: Emulator): EmulatorControl {
-  const r = emu.router;
-  const accounts = emu.accounts;
-  const clockState = () => ({ now: emu.clock.now(), frozen: emu.clock.frozen });
+/** What the core control routes need from the emulator besides the module context. */
+export interface CoreControlOps {
+  reset(): void;
+  snapshot(): EmulatorState;
+}
+
+/** Ids in control paths are digits (IG user ids, IGSIDs): `.` and `..` never reach a URL. */
+export function checkId(name: string, id: string): string {
+  if (!/^\d{1,32}$/.test(id))
+    throw new EmulatorControlError(400, `${name} must be a numeric id, got ${JSON.stringify(id)}`);
+  return id;
+}
+
+/** Registers the core control routes; returns the core's typed methods. */
+export function installCoreControl(ctx: EmulatorContext, emu: CoreControlOps): CoreControl {
+  const r = ctx.router;
+  const accounts = ctx.accounts;
+  const clock = ctx.clock;
+  const faults = ctx.faults;
+  const clockState = () => ({ now: clock.now(), frozen: clock.frozen });
   const accountOr404 = (id: string) => {
     const a = accounts.account(id);
     if (a === undefined) throw new ControlError(404, `no account ${id}`);
@@ -217,26 +234,26 @@ export function installControl(emu: Emulator): EmulatorControl {
     optType(b, 'freeze', 'boolean');
     if (b['advanceMs'] === undefined && b['freeze'] === undefined)
       throw new ControlError(400, 'give advanceMs and/or freeze');
-    if (b['freeze'] === true) emu.clock.freeze();
+    if (b['freeze'] === true) clock.freeze();
     if (typeof b['advanceMs'] === 'number') {
       if (b['advanceMs'] < 0) throw new ControlError(400, 'advanceMs must be >= 0');
-      emu.clock.advance(b['advanceMs']);
+      clock.advance(b['advanceMs']);
     }
-    if (b['freeze'] === false) emu.clock.unfreeze();
+    if (b['freeze'] === false) clock.unfreeze();
     return { body: clockState() };
   });
 
   r.post('/__emulator/faults', (req) => ({
     status: 201,
-    body: { id: emu.faults.add(parseFault(req.args)) },
+    body: { id: faults.add(parseFault(req.args)) },
   }));
-  r.get('/__emulator/faults', () => ({ body: { data: emu.faults.list() } }));
+  r.get('/__emulator/faults', () => ({ body: { data: faults.list() } }));
   r.delete('/__emulator/faults', () => {
-    emu.faults.clear();
+    faults.clear();
     return { body: { success: true } };
   });
   r.delete('/__emulator/faults/:id', (req) => {
-    emu.faults.clear(req.params['id']);
+    faults.clear(req.params['id']);
     return { body: { success: true } };
   });
 
@@ -246,27 +263,27 @@ export function installControl(emu: Emulator): EmulatorControl {
   });
   r.get('/__emulator/state', () => ({ body: emu.snapshot() }));
 
-  const call = controlCaller((method, url, payload) => emu.call(method, url, payload));
-  const enc = encodeURIComponent;
-  const control: CoreControl = {
+  const call = controlCaller(ctx.call);
+  const enc = (id: string) => checkId('igUserId', id);
+  return {
     createAccount: (input = {}) => call('POST', '/__emulator/accounts', input),
-    issueToken: (id, input = {}) => call('POST', `/__emulator/accounts/${enc(id)}/tokens`, input),
-    invalidateTokens: (id, subcode = 460) =>
+    issueToken: async (id, input = {}) => call('POST', `/__emulator/accounts/${enc(id)}/tokens`, input),
+    invalidateTokens: async (id, subcode = 460) =>
       call('POST', `/__emulator/accounts/${enc(id)}/invalidate`, { subcode }),
     advanceClock: (ms) => call('POST', '/__emulator/clock', { advanceMs: ms }),
     freezeClock: (freeze = true) => call('POST', '/__emulator/clock', { freeze }),
     setFault: (fault) => call('POST', '/__emulator/faults', fault),
     clearFaults: async (id) => {
-      await call('DELETE', id === undefined ? '/__emulator/faults' : `/__emulator/faults/${enc(id)}`);
+      if (id !== undefined && !/^fault-\d+$/.test(id))
+        throw new EmulatorControlError(400, `fault id must look like fault-<n>, got ${JSON.stringify(id)}`);
+      await call('DELETE', id === undefined ? '/__emulator/faults' : `/__emulator/faults/${id}`);
     },
-    settings: (id, patch) => call('PUT', `/__emulator/accounts/${enc(id)}/settings`, patch),
+    settings: async (id, patch) => call('PUT', `/__emulator/accounts/${enc(id)}/settings`, patch),
     reset: async () => {
       await call('POST', '/__emulator/reset');
     },
     state: () => call('GET', '/__emulator/state'),
   };
-  Object.assign(emu.control, control);
-  return emu.control as unknown as EmulatorControl;
 }
 
 function isStringArray(v: unknown): v is string[] {

@@ -27,14 +27,23 @@ export type EventListener = (event: EmulatorEvent) => void;
 /** Synchronous pub/sub. */
 export class EventBus {
   readonly #listeners = new Set<EventListener>();
+  readonly #onError: (error: unknown) => void;
 
-  /** Sends an event to every listener (errors in listeners are swallowed: delivery is their job). */
+  /** @param onError called when a listener throws (an emulator bug: recorded as an internal error). */
+  constructor(onError: (error: unknown) => void = () => undefined) {
+    this.#onError = onError;
+  }
+
+  /**
+   * Sends an event to every listener. A listener that throws does not break the Graph call that
+   * caused the event; its error is reported to `onError`.
+   */
   emit(event: EmulatorEvent): void {
     for (const l of this.#listeners) {
       try {
         l(event);
-      } catch {
-        // a listener failing must not break the Graph call that caused the event
+      } catch (e) {
+        this.#onError(e);
       }
     }
   }

@@ -6,8 +6,8 @@
  */
 import type { TokenRecord } from './accounts.js';
 import { graphError } from './errors.js';
-import { splitPath } from './router.js';
-import type { GraphRequest } from './types.js';
+import type { GraphRequest } from './http-types.js';
+import { splitPath } from './path.js';
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
 
@@ -38,7 +38,11 @@ export function injectedError(
   const headers: Record<string, string> = { 'x-fb-trace-id': trace, 'facebook-api-version': req.version };
   if (RATE_LIMIT_CODES.has(code)) {
     const full = { call_count: 100, total_time: 100, total_cputime: 100 };
-    const igUserId = token?.igUserId ?? splitPath(req.path)[0] ?? '0';
+    // The usage key is the token's account, or a numeric id from the path: never other request text
+    // (a decoded path segment such as `ğ` is not a valid header value).
+    const fromPath = splitPath(req.path)[0];
+    const igUserId =
+      token?.igUserId ?? (fromPath !== undefined && /^\d{1,32}$/.test(fromPath) ? fromPath : '0');
     const minutes = code === 4 ? 0 : (e?.estimated_time_to_regain_access ?? 1);
     headers['x-app-usage'] = JSON.stringify(
       code === 4 ? full : { call_count: 0, total_time: 0, total_cputime: 0 },

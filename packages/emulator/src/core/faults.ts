@@ -3,7 +3,7 @@
  * Effects: latency, an error response (status and/or Meta error code), drop the connection after
  * the mutation committed, or mark containers created by the request as stuck / failing.
  */
-import { splitPath } from './router.js';
+import { splitPath } from './path.js';
 
 /** A fault as configured through `POST /__emulator/faults`. */
 export interface FaultSpec {
@@ -36,6 +36,9 @@ export interface FaultSpec {
   container?: 'stuck' | 'error';
 }
 
+/** Longest injected latency (10 minutes of real time). */
+export const MAX_LATENCY_MS = 600_000;
+
 /** A fault that matched a request (handed to handlers as `req.fault`). */
 export interface ActiveFault extends FaultSpec {
   id: string;
@@ -60,12 +63,31 @@ export function parseFault(input: unknown): FaultSpec {
   opt('status', 'number');
   opt('latencyMs', 'number');
   opt('dropAfterCommit', 'boolean');
+  const int = (k: string, min: number, max: number) => {
+    const v = f[k];
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max))
+      throw new RangeError(`fault.${k} must be an integer from ${min} to ${max}`);
+  };
+  // node:http refuses statuses outside 100–599: an invalid one would fail the response, not the fault.
+  int('status', 100, 599);
+  int('times', 0, Number.MAX_SAFE_INTEGER);
+  int('latencyMs', 0, MAX_LATENCY_MS);
+  if (f['method'] !== undefined && !/^(\*|[A-Za-z]+)$/.test(f['method'] as string))
+    throw new RangeError("fault.method must be an HTTP method or '*'");
   if (f['container'] !== undefined && f['container'] !== 'stuck' && f['container'] !== 'error')
     throw new RangeError("fault.container must be 'stuck' or 'error'");
   if (f['error'] !== undefined) {
     const e = f['error'] as Record<string, unknown> | null;
-    if (typeof e !== 'object' || e === null || typeof e['code'] !== 'number')
-      throw new RangeError('fault.error.code must be a number');
+    if (typeof e !== 'object' || e === null || !Number.isInteger(e['code']))
+      throw new RangeError('fault.error.code must be an integer');
+    const eopt = (k: string, t: string) => {
+      if (e[k] !== undefined && typeof e[k] !== t) throw new RangeError(`fault.error.${k} must be a ${t}`);
+    };
+    eopt('error_subcode', 'number');
+    eopt('message', 'string');
+    eopt('is_transient', 'boolean');
+    eopt('type', 'string');
+    eopt('estimated_time_to_regain_access', 'number');
   }
   return f as unknown as FaultSpec;
 }

@@ -4,7 +4,7 @@
  * path, query and body parameters merged (body wins), lower-case headers.
  */
 import { parseBody, parseForm } from './body.js';
-import type { EmulatorRequest, GraphRequest } from './types.js';
+import type { EmulatorRequest, GraphRequest } from './http-types.js';
 
 /** Graph API version assumed when a path has no `/vNN.N` prefix. */
 export const DEFAULT_VERSION = 'v26.0';

@@ -2,7 +2,10 @@
  * A tiny router: `'/:igUserId/media'`-style patterns, first match wins, optional guards so several
  * modules can share a shape like `GET /:id` (each guard claims the ids it owns).
  */
-import type { RouteHandler } from './types.js';
+import type { RouteHandler } from './http-types.js';
+import { splitPath } from './path.js';
+
+export { splitPath } from './path.js';
 
 /** Extra route options. */
 export interface RouteOptions {
@@ -21,20 +24,6 @@ interface Route {
 export interface RouteMatch {
   handler: RouteHandler;
   params: Record<string, string>;
-}
-
-/** Splits a path into non-empty, URI-decoded segments. */
-export function splitPath(path: string): string[] {
-  return path
-    .split('/')
-    .filter((s) => s !== '')
-    .map((s) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        return s;
-      }
-    });
 }
 
 /** Route table. */

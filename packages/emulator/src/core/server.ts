@@ -1,34 +1,39 @@
 /**
- * `startEmulator()`: the emulator on a real socket (node:http, 127.0.0.1). Body bytes of
- * rupload requests are counted, not kept, so large uploads do not grow memory.
+ * The emulator on a real socket (node:http). Body bytes of rupload requests are counted, not kept,
+ * so large uploads do not grow memory; other bodies are capped per request and in total across
+ * requests in flight. Any failure while answering becomes a JSON 500, never a crash.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createModules } from '../modules.js';
-import type { EmulatorClock } from './clock.js';
-import { type EmulatorControl, installControl } from './control.js';
-import { Emulator } from './emulator.js';
-import type { EmulatorModule, EmulatorRequest, EmulatorResponse } from './types.js';
+import type { EmulatorControl } from './control.js';
+import type { Emulator } from './emulator.js';
+import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 
-/** Options of `startEmulator`. */
-export interface StartEmulatorOptions {
+/** Limits of the node:http adapter. */
+export interface BodyLimits {
+  /** Largest body kept for one non-upload request. @default 16 MiB */
+  maxBodyBytes?: number;
+  /** Body bytes kept across all requests in flight; past it a request gets 503. @default 64 MiB */
+  maxBodyBytesInFlight?: number;
+}
+
+/** Options of `listen`. */
+export interface ListenOptions extends BodyLimits {
   /** TCP port; default 0 (any free port). */
   port?: number;
   /** Interface; default `127.0.0.1`. */
   host?: string;
-  /** Base time source (default `Date.now`). */
-  clock?: EmulatorClock;
-  /** Seed for ids, tokens and insight values (default 1). */
-  seed?: number;
-  /** Replace the default module list (advanced; default: every module in `modules.ts`). */
-  modules?: EmulatorModule[];
 }
 
 /** A running emulator. */
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:4010` (use as the Graph host; paths `/v26.0/...`). */
   url: string;
-  /** Stops every module's background work (webhook deliveries, retry timers), then the server. */
+  /**
+   * Stops every module's background work (webhook deliveries, retry timers), then the server.
+   * Rejects with `EmulatorInternalErrors` when the emulator hit a bug of its own while running
+   * (unless started with `failOnInternalErrors: false`), so a test suite cannot pass over one.
+   */
   close(): Promise<void>;
   /** Typed control plane. */
   control: EmulatorControl;
@@ -40,32 +45,59 @@ export interface RunningEmulator {
   emulator: Emulator;
 }
 
-/** Largest body kept in memory for non-upload routes. */
-const MAX_BODY = 16 * 1024 * 1024;
+const MIB = 1024 * 1024;
+const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8', connection: 'close' };
 
-/** Builds an in-process emulator with the core control plane and every module. */
-export function createEmulator(options: Omit<StartEmulatorOptions, 'port' | 'host'> = {}): {
-  emulator: Emulator;
-  control: EmulatorControl;
-} {
-  const emulator = new Emulator({
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-  });
-  const control = installControl(emulator);
-  for (const m of options.modules ?? createModules()) emulator.use(m);
-  return { emulator, control };
+/** Header values node:http accepts (no control characters, nothing above latin-1). */
+function safeHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers))
+    out[k] = /[^\t\x20-\x7e\x80-\xff]/.test(v) ? v.replace(/[^\t\x20-\x7e]/g, '?') : v;
+  return out;
+}
+
+/** Writes a response; a failure to write falls back to a JSON 500, and never throws. */
+function send(res: ServerResponse, out: EmulatorResponse): void {
+  try {
+    res.writeHead(out.status, { ...safeHeaders(out.headers), 'content-length': Buffer.byteLength(out.body) });
+    res.end(out.body);
+  } catch {
+    fail(res, 500, 'igkit emulator: internal error while writing the response');
+  }
+}
+
+function fail(res: ServerResponse, status: number, message: string): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, JSON_HEADERS).end(JSON.stringify({ error: { message } }));
+  } catch {
+    res.destroy();
+  }
 }
 
 /** Adapts `Emulator.handle` to node:http. */
-export function nodeHandler(emulator: Emulator): (req: IncomingMessage, res: ServerResponse) => void {
+export function nodeHandler(
+  emulator: Emulator,
+  limits: BodyLimits = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBody = limits.maxBodyBytes ?? 16 * MIB;
+  const maxInFlight = limits.maxBodyBytesInFlight ?? 64 * MIB;
+  let inFlight = 0;
   return (req, res) => {
     const url = req.url ?? '/';
     const isUpload = url.startsWith('/rupload/');
     const chunks: Buffer[] = [];
     let length = 0;
-    let tooBig = false;
+    let held = 0;
+    let refused = false;
     let finished = false;
+    const release = () => {
+      inFlight -= held;
+      held = 0;
+    };
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -80,59 +112,66 @@ export function nodeHandler(emulator: Emulator): (req: IncomingMessage, res: Ser
         origin,
         aborted,
         bodyLength: length,
+        remote: true,
       };
       if (!isUpload) input.body = Buffer.concat(chunks);
-      void emulator.handle(input).then(
-        (out) => {
-          if (aborted || res.destroyed) return;
-          if (out.drop === true) {
-            req.socket.destroy();
-            return;
-          }
-          res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
-          res.end(out.body);
-        },
-        () => {
-          if (!res.destroyed) res.writeHead(500).end();
-        },
-      );
+      chunks.length = 0;
+      void emulator
+        .handle(input)
+        .then(
+          (out) => {
+            if (aborted || res.destroyed) return;
+            if (out.drop === true) {
+              req.socket.destroy();
+              return;
+            }
+            send(res, out);
+          },
+          () => fail(res, 500, 'igkit emulator: internal error'),
+        )
+        .finally(release);
+    };
+    const refuse = (status: number, message: string) => {
+      refused = true;
+      finished = true;
+      chunks.length = 0;
+      release();
+      fail(res, status, message);
+      req.resume();
     };
     req.on('data', (c: Buffer) => {
+      if (refused) return;
       length += c.length;
       if (isUpload) return;
-      if (length > MAX_BODY) {
-        tooBig = true;
-        return;
-      }
+      if (length > maxBody) return refuse(413, 'igkit emulator: body too large');
+      if (inFlight + c.length > maxInFlight)
+        return refuse(503, 'igkit emulator: too many body bytes in flight; retry later');
+      inFlight += c.length;
+      held += c.length;
       chunks.push(c);
     });
     req.on('end', () => {
-      if (tooBig) {
-        finished = true;
-        res
-          .writeHead(413, { 'content-type': 'application/json' })
-          .end('{"error":{"message":"body too large"}}');
-        return;
-      }
-      run(false);
+      if (!refused) run(false);
     });
     req.on('aborted', () => {
       if (isUpload && length > 0) run(true);
+    });
+    req.on('close', () => {
+      if (!finished) {
+        finished = true;
+        release();
+      }
     });
     req.on('error', () => undefined);
   };
 }
 
-/**
- * Starts the emulator on a socket.
- * @example
- * const emu = await startEmulator();
- * const acct = await emu.control.createAccount();
- * await fetch(`${emu.url}/v26.0/${acct.igUserId}?fields=id,username`, { headers: { authorization: `Bearer ${acct.accessToken}` } });
- */
-export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
-  const { emulator, control } = createEmulator(options);
-  const handler = nodeHandler(emulator);
+/** Puts an emulator on a socket. `close()` closes the emulator's modules, then the socket. */
+export async function listen(
+  emulator: Emulator,
+  options: ListenOptions & { failOnInternalErrors?: boolean } = {},
+): Promise<RunningEmulator> {
+  const handler = nodeHandler(emulator, options);
   const server = createServer(handler);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -143,7 +182,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${host}:${addr.port}`,
-    control,
+    control: emulator.control,
     handler,
     handle: (req) => emulator.handle(req),
     emulator,
@@ -156,6 +195,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
           server.closeAllConnections();
         });
       }
+      if (options.failOnInternalErrors !== false) emulator.assertNoInternalErrors();
     },
   };
 }

@@ -8,7 +8,13 @@ import type { EmulatorContext, EmulatorModule } from '../core/types.js';
 import { installMessagingControl } from './control.js';
 import { SendRateLimiter, type SendRateLimits } from './rate.js';
 import { handleSend, type MessagingDeps } from './send.js';
-import { MessagingStore } from './store.js';
+import {
+  type Conversation,
+  type IgUser,
+  MessagingStore,
+  type StoredComment,
+  type StoredMessage,
+} from './store.js';
 
 /** Attachment a simulated user sends: `{ type: 'image' | 'video' | 'audio' | 'file' | 'share' | 'story_mention' | 'ig_reel' | 'reel', url }`. */
 export interface UserAttachmentInput {
@@ -51,8 +57,18 @@ export interface MessagingControl {
   setSendRate(igUserId: string, limits: Partial<SendRateLimits>): Promise<SendRateLimits>;
 }
 
+/** Ground-truth keys added to `state()` by the messaging module. */
+export interface MessagingState {
+  /** Every message sent or received, oldest first (text included: the emulator is a test tool). */
+  messages: StoredMessage[];
+  users: IgUser[];
+  comments: StoredComment[];
+  conversations: Conversation[];
+}
+
 declare module '../core/control.js' {
   interface EmulatorControl extends MessagingControl {}
+  interface EmulatorState extends MessagingState {}
 }
 
 /** Options of the messaging module. */
@@ -87,7 +103,7 @@ export function messagingModule(options: MessagingModuleOptions = {}): EmulatorM
           return n;
         },
       };
-      Object.assign(ctx.control, messagingControl(ctx));
+      return { control: messagingControl(ctx) };
     },
     reset() {
       store.clear();

@@ -11,6 +11,23 @@ import { listMedia, readContainer, readMedia } from './read.js';
 import { uploadChunk, uploadStatus } from './rupload.js';
 import { type Media, PublishingStore } from './store.js';
 
+/** Ground-truth keys added to `state()` by the publishing module. */
+export interface PublishingState {
+  containers: unknown[];
+  /** The posts that exist (deleted ones move to `deletedMedia`). */
+  media: unknown[];
+  /** `media_publish` calls on an already published container. */
+  duplicatePublishes: unknown[];
+  /** Media removed with `DELETE /{ig-media-id}` (Facebook Login). */
+  deletedMedia: unknown[];
+  /** igUserId → publishes in the current quota window. */
+  publishingQuota: Record<string, number>;
+}
+
+declare module '../core/control.js' {
+  interface EmulatorState extends PublishingState {}
+}
+
 function view(m: Media): MediaView {
   const {
     containerId: _c,

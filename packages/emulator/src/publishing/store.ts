@@ -139,10 +139,12 @@ export class PublishingStore {
   /**
    * Forgets containers (published or not) created more than CONTAINER_FORGET_MS ago, with their
    * duplicate-publish records, so memory stays bounded. The media they produced stay.
+   * `containers` is in creation order (emulated time only moves forward between resets), so the
+   * scan stops at the first container young enough to keep: amortised O(1) per creation.
    */
   forgetOld(now: number): void {
     for (const [id, c] of this.containers) {
-      if (now - c.createdAt <= CONTAINER_FORGET_MS) continue;
+      if (now - c.createdAt <= CONTAINER_FORGET_MS) return;
       this.containers.delete(id);
       this.duplicates.delete(id);
     }

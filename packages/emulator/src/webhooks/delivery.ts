@@ -18,9 +18,23 @@ export interface DeliveryClock {
   now(): number;
 }
 
+/** Real timers the queue arms for retries (injectable so tests can run them on fake time). */
+export interface DeliveryTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Node's timers, unref'd so a pending retry never keeps the process alive. */
+export const REAL_TIMERS: DeliveryTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
 /** Options of {@link WebhookDeliveryQueue}; every field has a default. */
 export interface DeliveryOptions {
   clock: DeliveryClock;
+  /** @default REAL_TIMERS */
+  timers?: DeliveryTimers;
   /** @default globalThis.fetch at call time */
   fetch?: typeof fetch;
   /** Real-time limit for one POST. @default 20_000 */
@@ -72,7 +86,8 @@ export class WebhookDeliveryQueue {
   readonly #lanes = new Map<string, AppLane>();
   readonly #retrying = new Map<string, Batch>();
   readonly #controllers = new Set<AbortController>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #timers: DeliveryTimers;
+  #timer: unknown;
   #active = 0;
   #idleWaiters: Array<() => void> = [];
   #seq = 0;
@@ -81,6 +96,7 @@ export class WebhookDeliveryQueue {
 
   constructor(options: DeliveryOptions) {
     this.#clock = options.clock;
+    this.#timers = options.timers ?? REAL_TIMERS;
     this.#fetch = options.fetch;
     this.#timeoutMs = options.timeoutMs ?? 20_000;
     this.#maxBatch = options.maxBatch ?? 1000;
@@ -305,19 +321,18 @@ export class WebhookDeliveryQueue {
     for (const b of this.#retrying.values()) if (!b.inFlight && b.dueAt < earliest) earliest = b.dueAt;
     if (earliest === Number.POSITIVE_INFINITY) return;
     const wait = (ms: number): void => {
-      this.#timer = setTimeout(() => {
+      this.#timer = this.#timers.setTimeout(() => {
         this.#timer = undefined;
         const left = earliest - this.#clock.now();
         if (left <= 0) this.runDue();
         else wait(Math.max(250, left));
       }, ms);
-      this.#timer.unref();
     };
     wait(Math.max(0, earliest - this.#clock.now()));
   }
 
   #clearTimer(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 

@@ -1,4 +1,6 @@
 /** Webhooks feature module (subscriptions, signed batched delivery with retries) and its public types. */
+
+export type { DeliveryTimers } from './delivery.js';
 export type { DeliveryRecord } from './delivery-log.js';
 export {
   type WebhookSettings,

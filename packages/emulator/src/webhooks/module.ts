@@ -8,7 +8,7 @@
 import { controlCaller } from '../core/control.js';
 import type { EmulatorEvent } from '../core/events.js';
 import type { EmulatorContext, EmulatorModule } from '../core/types.js';
-import { WebhookDeliveryQueue } from './delivery.js';
+import { type DeliveryTimers, WebhookDeliveryQueue } from './delivery.js';
 import type { DeliveryRecord } from './delivery-log.js';
 import { fieldMatches } from './fields.js';
 import { type AccountSubscriptions, installSubscriptionRoutes } from './routes.js';
@@ -35,8 +35,17 @@ export interface WebhooksControl {
   webhookSettings(patch: Partial<WebhookSettings>): Promise<WebhookSettings>;
 }
 
+/** Ground-truth keys added to `state()` by the webhooks module. */
+export interface WebhooksState {
+  /** Every delivery attempt, oldest first (a ring of `logCapacity`). */
+  webhookDeliveries: DeliveryRecord[];
+  /** Account-level subscriptions (`subscribed_apps`). */
+  webhookSubscriptions: Array<{ igUserId: string; appId: string; subscribedFields: string[] }>;
+}
+
 declare module '../core/control.js' {
   interface EmulatorControl extends WebhooksControl {}
+  interface EmulatorState extends WebhooksState {}
 }
 
 /** Options of the webhooks module. */
@@ -49,6 +58,8 @@ export interface WebhooksModuleOptions extends Partial<WebhookSettings> {
   retryDelaysMs?: readonly number[];
   /** Give up this long after the first attempt. @default 36 h */
   retryHorizonMs?: number;
+  /** Timers for retries (advanced: tests inject fake ones; default Node's, unref'd). */
+  timers?: DeliveryTimers;
 }
 
 function isEcho(payload: unknown): boolean {
@@ -80,6 +91,7 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): EmulatorMod
         logCapacity: options.logCapacity ?? 1000,
         ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
         ...(options.retryHorizonMs === undefined ? {} : { retryHorizonMs: options.retryHorizonMs }),
+        ...(options.timers === undefined ? {} : { timers: options.timers }),
         ...settings,
       });
       queue = q;
@@ -95,7 +107,7 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): EmulatorMod
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
       });
       installWebhookControl(ctx, q, settings);
-      Object.assign(ctx.control, webhooksControl(ctx));
+      return { control: webhooksControl(ctx) };
     },
     reset() {
       queue?.reset();

@@ -35,14 +35,14 @@ describe('bounded state', () => {
       }
     }
     expect(created).toBe(2000);
-    const usage = emulator.usage.size();
+    const usage = emulator.stats().usage;
     expect(usage.keys).toBe(2);
     expect(usage.buckets).toBeLessThanOrEqual(2 * 101);
     const state = await control.state();
     // 2000 containers over ~41 emulated days; only the last 7 days (≈ 336) are kept.
     expect(state.containers.length).toBeLessThanOrEqual(7 * 48 + 1);
     expect(state.containers.length).toBeGreaterThan(300);
-    expect(emulator.faults.list()).toHaveLength(1);
+    expect(emulator.stats().faults).toBe(1);
   });
 
   it('tokens, messages, comments, deleted media and the delivery log stay within their caps', async () => {
@@ -138,7 +138,7 @@ describe('bounded state', () => {
 
     expect(issued).toBe(300);
     // 300 exchanged + the original; only the newest USER_TOKENS_PER_ACCOUNT stay (plus the Page token).
-    expect(emulator.accounts.tokens.size).toBe(USER_TOKENS_PER_ACCOUNT + 1);
+    expect(emulator.stats().tokens).toBe(USER_TOKENS_PER_ACCOUNT + 1);
     expect((await call('GET', `/v26.0/${a.igUserId}`, a.accessToken)).body).toMatchObject({
       error: { code: 190 },
     });
@@ -149,7 +149,7 @@ describe('bounded state', () => {
     expect(state.media).toEqual([]);
     expect(posts.length).toBeGreaterThanOrEqual(300);
     expect(state.webhookDeliveries).toHaveLength(30);
-    expect(emulator.usage.size().keys).toBe(3); // account, Page and app budgets
+    expect(emulator.stats().usage.keys).toBe(3); // account, Page and app budgets
 
     // …and one reset empties all of it (no timing here: bench/emulator-memory.ts times reset).
     await control.reset();
@@ -164,7 +164,9 @@ describe('bounded state', () => {
         'conversations',
         'deletedMedia',
         'duplicatePublishes',
+        'internalErrors',
         'media',
+        'notEmulated',
         'messages',
         'users',
         'webhookDeliveries',
@@ -173,8 +175,8 @@ describe('bounded state', () => {
     );
     for (const k of lists) expect(empty[k], k).toEqual([]);
     expect(empty['publishingQuota']).toEqual({});
-    expect(emulator.usage.size()).toEqual({ keys: 0, buckets: 0 });
-    expect(emulator.accounts.tokens.size).toBe(0);
+    expect(emulator.stats().usage).toEqual({ keys: 0, buckets: 0 });
+    expect(emulator.stats().tokens).toBe(0);
   });
 
   it('reset empties every store', async () => {
@@ -186,8 +188,8 @@ describe('bounded state', () => {
       headers: { authorization: `Bearer ${a.accessToken}` },
     });
     await control.reset();
-    expect(emulator.usage.size()).toEqual({ keys: 0, buckets: 0 });
-    expect(emulator.accounts.tokens.size).toBe(0);
-    expect(emulator.accounts.apps.size).toBe(0);
+    expect(emulator.stats().usage).toEqual({ keys: 0, buckets: 0 });
+    expect(emulator.stats().tokens).toBe(0);
+    expect(emulator.stats().apps).toBe(0);
   });
 });

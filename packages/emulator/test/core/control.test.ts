@@ -157,7 +157,16 @@ describe('reset and state', () => {
     const { id } = await c.setFault({ path: '/*/media', status: 500 });
     expect(id).toMatch(/^fault-/);
     await c.clearFaults();
-    await expect(c.settings('nope', {})).rejects.toMatchObject({ name: 'EmulatorControlError', status: 404 });
+    await expect(c.settings('111', {})).rejects.toMatchObject({ name: 'EmulatorControlError', status: 404 });
+    // Ids are digits: '.' and '..' (which encodeURIComponent leaves alone) never reach a path.
+    for (const bad of ['nope', '.', '..'])
+      await expect(c.settings(bad, {})).rejects.toMatchObject({
+        name: 'EmulatorControlError',
+        status: 400,
+        message: expect.stringContaining('numeric id'),
+      });
+    await expect(c.issueToken('..')).rejects.toMatchObject({ status: 400 });
+    await expect(c.clearFaults('..')).rejects.toMatchObject({ status: 400 });
     await c.reset();
     expect((await c.state()).accounts).toEqual([]);
   });

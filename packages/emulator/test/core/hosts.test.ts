@@ -99,9 +99,11 @@ describe('one server, both hosts', () => {
     expect(bare.headers.get('facebook-api-version')).toBe('v26.0');
     const old = await h.req('GET', `/v21.0/${a.igUserId}?fields=id`, { token: a.accessToken });
     expect(old.headers.get('facebook-api-version')).toBe('v21.0');
+    // An edge the emulator lacks is answered as not emulated, never as Meta's "object does not exist".
     expect(err(await h.req('GET', '/v26.0/me/nothing', { token: a.accessToken }))).toMatchObject({
       code: 100,
-      error_subcode: 33,
+      type: 'IgkitEmulatorNotEmulated',
+      message: expect.stringMatching(/^igkit emulator: GET \/me\/nothing is not emulated/),
     });
   });
 });

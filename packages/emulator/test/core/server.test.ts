@@ -85,6 +85,6 @@ describe('startEmulator', () => {
     // Never throws, even for an unparseable absolute-form target.
     const odd = await emu.handle({ method: 'GET', url: 'https://' });
     expect(odd.status).toBe(400);
-    expect(JSON.parse(odd.body)).toMatchObject({ error: { code: 100, error_subcode: 33 } });
+    expect(JSON.parse(odd.body)).toMatchObject({ error: { code: 100, type: 'IgkitEmulatorNotEmulated' } });
   });
 });

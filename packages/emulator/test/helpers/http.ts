@@ -2,7 +2,7 @@
  * Test helpers: a running emulator and a tiny `fetch` wrapper (tests use nothing but fetch to talk
  * to the emulator; the typed `control` object is only used where a test is about it).
  */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { CreatedAccount } from '../../src/index.js';
 import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '../../src/index.js';
 
@@ -141,15 +141,26 @@ export class Harness {
 /**
  * One emulator for a test file: started before all tests, closed after them, reset before each
  * test (and its clock frozen with `freeze: true`). Returns the harness at once; use it in tests.
+ * A test during which the emulator recorded an internal error (a bug of its own) fails, and so
+ * does closing it (`RunningEmulator.close()` rejects).
  */
 export function useHarness(options: StartEmulatorOptions & { freeze?: boolean } = {}): Harness {
   const { freeze, ...start } = options;
   const h = new Harness();
+  let internalBefore = 0;
   beforeAll(async () => h.attach(await startEmulator({ seed: 1, ...start })));
   afterAll(() => h.emu.close());
   beforeEach(async () => {
     await h.control('POST', '/reset');
     if (freeze === true) await h.control('POST', '/clock', { freeze: true });
+    internalBefore = h.emu.emulator.stats().internalErrors;
+  });
+  afterEach(async () => {
+    const errors = (await h.emu.control.state()).internalErrors;
+    if (h.emu.emulator.stats().internalErrors > internalBefore)
+      throw new Error(
+        `the emulator hit an internal error during this test: ${JSON.stringify(errors.at(-1))}`,
+      );
   });
   return h;
 }

@@ -1,7 +1,8 @@
 /**
  * `close()` stops webhook work for good: a POST in flight is aborted, scheduled retries never fire
- * (neither by their real timer nor by a later clock jump), new events are not delivered, and a
- * subscription handshake in flight is cancelled.
+ * (neither by their timer nor by a later clock jump), new events are not delivered, and a
+ * subscription handshake in flight is cancelled. Retry timers run on fake time; nothing here waits
+ * on the wall clock.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/index.js';
 import { createModules } from '../../src/modules.js';
 import { webhooksModule } from '../../src/webhooks/index.js';
+import { FakeTime, turns } from '../helpers/fake-time.js';
 import { startReceiver } from './receiver.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -16,14 +18,24 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** An emulator (optionally with its own retry delays) with one IG account subscribed to a receiver. */
+/** An emulator on fake time, with one IG account subscribed to a receiver; counts webhook fetches. */
 async function subscribedEmulator(retryDelaysMs?: number[]) {
+  const time = new FakeTime();
+  const posts: string[] = [];
+  const countingFetch: typeof fetch = (input, init) => {
+    if (init?.method === 'POST') posts.push(String(input));
+    return fetch(input, init);
+  };
   const modules = createModules().map((m) =>
-    m.name === 'webhooks' && retryDelaysMs !== undefined ? webhooksModule({ retryDelaysMs }) : m,
+    m.name === 'webhooks'
+      ? webhooksModule({
+          fetch: countingFetch,
+          timers: time,
+          ...(retryDelaysMs === undefined ? {} : { retryDelaysMs }),
+        })
+      : m,
   );
-  const emu = await startEmulator({ seed: 4, modules });
+  const emu = await startEmulator({ seed: 4, modules, clock: time });
   const receiver = await startReceiver();
   cleanups.push(
     () => emu.close(),
@@ -48,12 +60,12 @@ async function subscribedEmulator(retryDelaysMs?: number[]) {
   await post('/me/subscribed_apps', acct.accessToken, { subscribed_fields: 'messages' });
   const { igsid } = await emu.control.createUser();
   const say = (text: string) => emu.control.userMessage(igsid, { igUserId: acct.igUserId, text });
-  return { emu, receiver, say };
+  return { emu, receiver, say, time, posts };
 }
 
 describe('close() and webhooks', () => {
   it('aborts a POST in flight, schedules no retry for it, and delivers nothing afterwards', async () => {
-    const { emu, receiver, say } = await subscribedEmulator();
+    const { emu, receiver, say, time, posts } = await subscribedEmulator();
     receiver.setRespond(() => 'hang');
     await say('are you there?');
     await receiver.waitFor(1);
@@ -61,30 +73,46 @@ describe('close() and webhooks', () => {
     await receiver.waitForAbort(1); // the emulator hung up on the callback
     receiver.setRespond(() => 200);
     await say('after close'); // the control plane still works in-process…
-    emu.emulator.clock.advance(48 * 3_600_000); // …and a clock jump would run due retries
-    await pause(100);
+    await emu.control.advanceClock(48 * 3_600_000); // …and a clock jump would run due retries
+    time.advance(48 * 3_600_000);
+    await turns();
+    expect(time.pending).toBe(0);
+    expect(posts).toHaveLength(1);
     expect(receiver.received).toHaveLength(1);
     expect(await emu.control.webhookDeliveries()).toEqual([]);
   });
 
   it('clears the retry timer: a retry that fires on its own before close() never fires after it', async () => {
-    const { emu, receiver, say } = await subscribedEmulator([0, 150]);
+    const { emu, receiver, say, time, posts } = await subscribedEmulator([0, 150]);
     receiver.setRespond(() => 500);
     await say('hello?');
-    await receiver.waitFor(3); // first POST, immediate retry, then the timer-driven retry (no clock jump)
+    await receiver.waitFor(1);
+    await time.armed(); // the immediate retry's timer
+    time.advance(0);
+    await receiver.waitFor(2);
+    await time.armed(); // the 150 ms retry's timer, fired by time alone (no clock jump)
+    time.advance(150);
+    await receiver.waitFor(3);
+    await time.armed();
     await emu.control.webhooksIdle();
     const log = await emu.control.webhookDeliveries();
     expect(log.at(-1)).toMatchObject({ outcome: 'retry_scheduled', status: 500 });
-    const posts = receiver.received.length;
     await emu.close();
-    emu.emulator.clock.advance(3_600_000);
-    await pause(500); // > 3 retry periods
-    expect(receiver.received).toHaveLength(posts);
+    expect(time.pending).toBe(0); // close() cleared the armed retry timer
+    await emu.control.advanceClock(3_600_000);
+    time.advance(3_600_000);
+    await turns();
+    expect(posts).toHaveLength(3);
+    expect(receiver.received).toHaveLength(3);
     expect(await emu.control.webhookDeliveries()).toHaveLength(log.length);
   });
 
   it('cancels a subscription handshake in flight with 2200 instead of waiting for its timeout', async () => {
-    const silent = createServer(() => undefined); // accepts the GET, never answers
+    let arrived: () => void = () => undefined;
+    const handshakeArrived = new Promise<void>((r) => {
+      arrived = r;
+    });
+    const silent = createServer(() => arrived()); // accepts the GET, never answers
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     cleanups.push(
       () =>
@@ -111,7 +139,7 @@ describe('close() and webhooks', () => {
         verify_token: acct.verifyToken,
       }),
     });
-    await pause(50);
+    await handshakeArrived;
     await emu.close();
     const res = await pending;
     expect(res.status).toBe(400);

@@ -25,6 +25,7 @@ export async function startReceiver(options: { verifyToken?: string; respond?: R
   let respond: Responder = options.respond ?? (() => 200);
   let verifyToken = options.verifyToken ?? 'verify-me';
   let challengeMutator: (c: string) => string = (c) => c;
+  let handshakeResponder: ((res: ServerResponse) => void) | undefined;
   const hung: ServerResponse[] = [];
   let aborted = 0;
   const abortWaiters: Array<{ n: number; resolve: () => void }> = [];
@@ -35,6 +36,10 @@ export async function startReceiver(options: { verifyToken?: string; respond?: R
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'GET') {
         handshakes.push(url);
+        if (handshakeResponder !== undefined) {
+          handshakeResponder(res);
+          return;
+        }
         const ok =
           url.searchParams.get('hub.mode') === 'subscribe' &&
           url.searchParams.get('hub.verify_token') === verifyToken;
@@ -100,6 +105,10 @@ export async function startReceiver(options: { verifyToken?: string; respond?: R
     },
     setChallengeMutator(m: (c: string) => string) {
       challengeMutator = m;
+    },
+    /** Answers handshake GETs by hand (e.g. an endless body). */
+    setHandshakeResponder(r: ((res: ServerResponse) => void) | undefined) {
+      handshakeResponder = r;
     },
     /** Answers every hung request with `status`. */
     release(status = 200) {
