@@ -7,7 +7,7 @@ import {
 } from '../src/scheduler/post-states.js';
 import { upsertAccount } from '../src/store/accounts.js';
 import type { Db } from '../src/store/db.js';
-import { getPost, insertPost, postTimeline, transitionPost } from '../src/store/posts.js';
+import { getPost, insertPost, listPosts, postTimeline, transitionPost } from '../src/store/posts.js';
 import { Vault } from '../src/vault/vault.js';
 import { ENGINES, type TestStore, testStore } from './helpers/store.js';
 
@@ -81,5 +81,43 @@ describe.each(ENGINES)('stored transitions (%s)', (engine) => {
           expect(await postTimeline(db, id)).toHaveLength(before.length);
         }
       }
+  });
+
+  it('lists posts by filters with keyset paging in (publish_at, id) order', async () => {
+    const at0 = new Date('2027-03-01T00:00:00Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const id = crypto.randomUUID();
+      ids.push(id);
+      await insertPost(
+        db,
+        {
+          id,
+          accountId: '1',
+          kind: 'feed',
+          media: [{ url: 'https://x/y.jpg' }],
+          publishAt: new Date(at0.getTime() + (i % 3) * 60_000),
+        },
+        at0,
+      );
+    }
+    const page1 = await listPosts(db, { from: at0, limit: 2 });
+    const last = page1.at(-1)!;
+    const page2 = await listPosts(db, {
+      from: at0,
+      limit: 2,
+      after: { publishAt: last.publishAt, id: last.id },
+    });
+    const page3 = await listPosts(db, {
+      from: at0,
+      limit: 2,
+      after: { publishAt: page2.at(-1)!.publishAt, id: page2.at(-1)!.id },
+    });
+    const all = [...page1, ...page2, ...page3];
+    expect(all.map((p) => p.id).sort()).toEqual([...ids].sort());
+    const keys = all.map((p) => `${p.publishAt.toISOString()}|${p.id}`);
+    expect(keys).toEqual([...keys].sort());
+    expect(await listPosts(db, { from: at0, to: new Date(at0.getTime() + 60_000) })).toHaveLength(2);
+    expect(await listPosts(db, { from: at0, state: 'published' })).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { signRequest } from '../src/webhooks/signed-request.js';
 import { type Harness, harness } from './helpers/harness.js';
 import { dm, type Receiver, startReceiver, subscribe } from './helpers/receiver.js';
 import { ENGINES } from './helpers/store.js';
+import { until } from './helpers/until.js';
 
 /** Runs every pending webhook-event job through the handler (deterministic, no polling). */
 async function drain(h: Harness): Promise<void> {
@@ -552,13 +553,3 @@ describe.each(ENGINES)('webhook pipeline (%s)', (engine) => {
     ).toEqual(['user.data_deletion', 'user.deauthorize']);
   });
 });
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not reached: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -13,16 +13,7 @@ import { getPost, postTimeline } from '../src/store/posts.js';
 import { finished, spawnTs, waitForOutput } from './helpers/child.js';
 import { groundTruth, type Harness, harness, image, TEST_KEY } from './helpers/harness.js';
 import { ENGINES, testStore } from './helpers/store.js';
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not reached; last value: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from './helpers/until.js';
 
 describe.each(ENGINES)('pg-boss workers (%s)', (engine) => {
   let h: Harness | undefined;

@@ -7,6 +7,7 @@
 import type { MessagingAuditEvent, MessagingAuditSink, MessagingSecurityEvent } from '@igkit/graph';
 import type { Logger } from '../log/logger.js';
 import type { Queryable } from '../store/db.js';
+import { filtered } from '../store/filters.js';
 
 export interface AuditEntry {
   actor: string;
@@ -89,24 +90,20 @@ export interface AuditQuery {
 
 /** Reads audit rows in id order with optional filters. */
 export async function queryAudit(q: Queryable, f: AuditQuery = {}): Promise<AuditRow[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, value: unknown) => {
-    params.push(value);
-    where.push(clause.replace('?', `$${params.length}`));
-  };
-  if (f.since) add('at >= ?', f.since);
-  if (f.until) add('at < ?', f.until);
-  if (f.resourceType) add('resource_type = ?', f.resourceType);
-  if (f.resourceId) add('resource_id = ?', f.resourceId);
-  if (f.correlationId) add('correlation_id = ?', f.correlationId);
-  if (f.action) add('action = ?', f.action);
-  if (f.afterId) add('id > ?', f.afterId);
-  params.push(Math.min(Math.max(f.limit ?? 100, 1), 10_000));
-  const rows = await q.query<AuditRow>(
-    `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`,
-    params,
+  const { sql, params } = filtered(
+    [
+      ['at >= ?', f.since],
+      ['at < ?', f.until],
+      ['resource_type = ?', f.resourceType],
+      ['resource_id = ?', f.resourceId],
+      ['correlation_id = ?', f.correlationId],
+      ['action = ?', f.action],
+      ['id > ?', f.afterId],
+    ],
+    'id',
+    { value: f.limit, fallback: 100, max: 10_000 },
   );
+  const rows = await q.query<AuditRow>(`SELECT * FROM audit_log ${sql}`, params);
   return rows.rows.map((r) => ({ ...r, id: String(r.id) }));
 }
 

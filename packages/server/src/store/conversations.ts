@@ -1,5 +1,6 @@
 /** Data access for conversations: per (account, user) window state, opt-out, consent, and the send lease. */
 import type { Queryable } from './db.js';
+import { filtered } from './filters.js';
 
 export interface Conversation {
   accountId: string;
@@ -63,15 +64,15 @@ export async function listConversations(
   q: Queryable,
   f: { accountId?: string; limit?: number; afterUserId?: string } = {},
 ): Promise<Conversation[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.accountId) where.push(`account_id = $${params.push(f.accountId)}`);
-  if (f.afterUserId) where.push(`user_id > $${params.push(f.afterUserId)}`);
-  params.push(Math.min(Math.max(f.limit ?? 50, 1), 500));
-  const r = await q.query<Row>(
-    `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY account_id, user_id LIMIT $${params.length}`,
-    params,
+  const { sql, params } = filtered(
+    [
+      ['account_id = ?', f.accountId],
+      ['user_id > ?', f.afterUserId],
+    ],
+    'account_id, user_id',
+    { value: f.limit, fallback: 50, max: 500 },
   );
+  const r = await q.query<Row>(`SELECT * FROM conversations ${sql}`, params);
   return r.rows.map(fromRow);
 }
 

@@ -4,6 +4,7 @@
  * message text; a payload that must be kept is stored sealed by the vault (`payload_ciphertext`).
  */
 import type { Queryable } from './db.js';
+import { filtered } from './filters.js';
 
 export type DeadLetterStatus = 'open' | 'replayed' | 'discarded';
 
@@ -113,16 +114,16 @@ export async function listDeadLetters(
   q: Queryable,
   f: { queue?: string; status?: DeadLetterStatus; afterId?: string; limit?: number } = {},
 ): Promise<DeadLetter[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.queue) where.push(`queue = $${params.push(f.queue)}`);
-  if (f.status) where.push(`status = $${params.push(f.status)}`);
-  if (f.afterId) where.push(`id > $${params.push(f.afterId)}`);
-  params.push(Math.min(Math.max(f.limit ?? 50, 1), 500));
-  const r = await q.query<Row>(
-    `SELECT * FROM dead_letters ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`,
-    params,
+  const { sql, params } = filtered(
+    [
+      ['queue = ?', f.queue],
+      ['status = ?', f.status],
+      ['id > ?', f.afterId],
+    ],
+    'id',
+    { value: f.limit, fallback: 50, max: 500 },
   );
+  const r = await q.query<Row>(`SELECT * FROM dead_letters ${sql}`, params);
   return r.rows.map(fromRow);
 }
 

@@ -3,6 +3,7 @@
  * deliveries are stored (and processed) once. The normalised event is stored sealed (it may hold message text).
  */
 import type { Queryable } from './db.js';
+import { filtered } from './filters.js';
 
 export type InboxStatus = 'pending' | 'processed' | 'dead';
 
@@ -118,16 +119,16 @@ export async function listInbox(
   q: Queryable,
   f: { status?: InboxStatus; kind?: string; afterId?: string; limit?: number } = {},
 ): Promise<InboxEntry[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.status) where.push(`status = $${params.push(f.status)}`);
-  if (f.kind) where.push(`kind = $${params.push(f.kind)}`);
-  if (f.afterId) where.push(`id > $${params.push(f.afterId)}`);
-  params.push(Math.min(Math.max(f.limit ?? 50, 1), 500));
-  const r = await q.query<Row>(
-    `SELECT * FROM webhook_inbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`,
-    params,
+  const { sql, params } = filtered(
+    [
+      ['status = ?', f.status],
+      ['kind = ?', f.kind],
+      ['id > ?', f.afterId],
+    ],
+    'id',
+    { value: f.limit, fallback: 50, max: 500 },
   );
+  const r = await q.query<Row>(`SELECT * FROM webhook_inbox ${sql}`, params);
   return r.rows.map(fromRow);
 }
 

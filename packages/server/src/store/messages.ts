@@ -3,6 +3,7 @@
  * keyed hash (`text_hmac`) for matching echoes; rows otherwise hold ids, sizes, states and codes.
  */
 import type { Queryable } from './db.js';
+import { filtered } from './filters.js';
 
 export type MessageStatus =
   | 'received'
@@ -219,12 +220,15 @@ export async function listMessages(
   q: Queryable,
   f: { accountId: string; userId: string; limit?: number; before?: Date },
 ): Promise<MessageRecord[]> {
-  const params: unknown[] = [f.accountId, f.userId];
-  const before = f.before ? `AND created_at < $${params.push(f.before)}` : '';
-  params.push(Math.min(Math.max(f.limit ?? 50, 1), 500));
-  const r = await q.query<Row>(
-    `SELECT * FROM messages WHERE account_id = $1 AND user_id = $2 ${before} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-    params,
+  const { sql, params } = filtered(
+    [
+      ['account_id = ?', f.accountId],
+      ['user_id = ?', f.userId],
+      ['created_at < ?', f.before],
+    ],
+    'created_at DESC, id DESC',
+    { value: f.limit, fallback: 50, max: 500 },
   );
+  const r = await q.query<Row>(`SELECT * FROM messages ${sql}`, params);
   return r.rows.map(fromRow);
 }

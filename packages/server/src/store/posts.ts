@@ -1,6 +1,7 @@
 /** Data access for posts, their media items and their state history (`post_events`). */
 import { type PostState, sourcesOf } from '../scheduler/post-states.js';
 import type { Queryable } from './db.js';
+import { filtered } from './filters.js';
 
 export type PostKind = 'feed' | 'carousel' | 'reel' | 'story';
 
@@ -272,26 +273,18 @@ export interface PostFilter {
 
 /** Posts ordered by (publish_at, id), with filters and keyset paging. */
 export async function listPosts(q: Queryable, f: PostFilter = {}): Promise<Post[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, ...values: unknown[]) => {
-    let c = clause;
-    for (const v of values) {
-      params.push(v);
-      c = c.replace('?', `$${params.length}`);
-    }
-    where.push(c);
-  };
-  if (f.accountId) add('account_id = ?', f.accountId);
-  if (f.state) add('state = ?', f.state);
-  if (f.from) add('publish_at >= ?', f.from);
-  if (f.to) add('publish_at < ?', f.to);
-  if (f.after) add('(publish_at, id) > (?, ?::uuid)', f.after.publishAt, f.after.id);
-  params.push(Math.min(Math.max(f.limit ?? 50, 1), 500));
-  const r = await q.query<PostRow>(
-    `SELECT * FROM posts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY publish_at, id LIMIT $${params.length}`,
-    params,
+  const { sql, params } = filtered(
+    [
+      ['account_id = ?', f.accountId],
+      ['state = ?', f.state],
+      ['publish_at >= ?', f.from],
+      ['publish_at < ?', f.to],
+      ['(publish_at, id) > (?, ?::uuid)', f.after?.publishAt, f.after?.id],
+    ],
+    'publish_at, id',
+    { value: f.limit, fallback: 50, max: 500 },
   );
+  const r = await q.query<PostRow>(`SELECT * FROM posts ${sql}`, params);
   return Promise.all(r.rows.map(async (row) => fromRow(row, await mediaOf(q, row.id))));
 }
 

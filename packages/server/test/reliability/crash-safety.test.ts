@@ -16,6 +16,7 @@ import { finished, spawnTs, waitForOutput } from '../helpers/child.js';
 import { image, TEST_KEY } from '../helpers/harness.js';
 import { subscribeUrl } from '../helpers/receiver.js';
 import { testStore } from '../helpers/store.js';
+import { until } from '../helpers/until.js';
 
 const FULL = process.env['IGKIT_RELIABILITY'] === 'full';
 const ITERATIONS = FULL ? 50 : 4;
@@ -127,13 +128,17 @@ describe.runIf(process.env['DATABASE_URL'])('crash safety: SIGKILL workers mid-p
       });
       try {
         await waitForOutput(survivor, 'ready');
-        await until(async () => {
-          const open = await db.query<{ n: number }>(
-            `SELECT (SELECT count(*) FROM posts WHERE state NOT IN ('published', 'failed'))::int
+        await until(
+          async () => {
+            const open = await db.query<{ n: number }>(
+              `SELECT (SELECT count(*) FROM posts WHERE state NOT IN ('published', 'failed'))::int
                 + (SELECT count(*) FROM messages WHERE direction = 'outbound' AND status IN ('queued', 'sending'))::int AS n`,
-          );
-          return open.rows[0]?.n === 0;
-        }, 120_000).catch(async (e) => {
+            );
+            return open.rows[0]?.n === 0;
+          },
+          Boolean,
+          120_000,
+        ).catch(async (e) => {
           const dump = await db.query(
             `SELECT 'post' AS what, state AS s, count(*)::int AS n FROM posts GROUP BY state
            UNION ALL SELECT 'msg', status, count(*)::int FROM messages WHERE direction = 'outbound' GROUP BY status
@@ -194,12 +199,4 @@ async function drainInbox(service: Service, db: Db): Promise<void> {
     `SELECT id FROM webhook_inbox WHERE status = 'pending' ORDER BY id`,
   );
   for (const { id } of r.rows) await service.handlers['webhook-event']({ inboxId: id });
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('work was not drained in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

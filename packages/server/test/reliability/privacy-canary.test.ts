@@ -11,6 +11,7 @@ import { demoAutoReply } from '../../src/webhooks/handlers.js';
 import { type Harness, harness, image } from '../helpers/harness.js';
 import { type Receiver, startReceiver, subscribe } from '../helpers/receiver.js';
 import { ENGINES } from '../helpers/store.js';
+import { until } from '../helpers/until.js';
 
 describe.each(ENGINES)('privacy canaries (%s)', (engine) => {
   let h: Harness;
@@ -72,7 +73,7 @@ describe.each(ENGINES)('privacy canaries (%s)', (engine) => {
               + (SELECT CASE WHEN count(*) = 0 THEN 1 ELSE 0 END FROM dead_letters)::int AS n`,
       );
       return r.rows[0]?.n === 0;
-    });
+    }, Boolean);
     await h.service
       .sendMessage({ accountId: h.account.igUserId, recipientId: igsid, text: `${CANARY_TEXT} reply` })
       .catch(() => {});
@@ -109,11 +110,3 @@ describe.each(ENGINES)('privacy canaries (%s)', (engine) => {
     expect(deadLetters.rowCount).toBeGreaterThan(0);
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
