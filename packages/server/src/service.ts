@@ -92,6 +92,8 @@ export interface Service {
   readonly log: Logger;
   readonly workerId: string;
   readonly keyFileCreated: boolean;
+  /** The service's clock as a Date (the fake clock in tests). */
+  now(): Date;
   schedulePost(input: SchedulePostInput): Promise<Post>;
   cancelPost(id: string, opts?: { actor?: string; correlationId?: string }): Promise<Post>;
   reschedulePost(
@@ -241,6 +243,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     log,
     workerId,
     keyFileCreated,
+    now,
     handlers,
     schedulePost: (input) => schedulePost(ctx, input),
     cancelPost: (id, opts) => cancelPost(ctx, id, opts),

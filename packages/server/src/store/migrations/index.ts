@@ -4,6 +4,7 @@
  */
 import { sql as core } from './001-core.js';
 import { sql as messaging } from './002-messaging.js';
+import { sql as apiKeys } from './003-api-keys.js';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'core', sql: core },
   { version: 2, name: 'messaging', sql: messaging },
+  { version: 3, name: 'api-keys', sql: apiKeys },
 ];
