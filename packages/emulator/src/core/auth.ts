@@ -105,7 +105,7 @@ export class Authenticator {
     const auth: AuthContext = { token, app, tokenInQuery: found.inQuery };
     if (account !== undefined) auth.account = account;
     req.auth = auth;
-    meter(this.#usage, auth);
+    if (req.internal !== true) meter(this.#usage, auth);
 
     const kinds = options.kinds ?? ['user', 'page'];
     if (!kinds.includes(token.kind)) {

@@ -10,6 +10,57 @@ export function parseForm(text: string): Record<string, string> {
   return out;
 }
 
+const BRACKET = /^([^[\]]+)((?:\[[^[\]]*\])+)$/;
+
+/**
+ * Reads PHP/qs-style bracket keys as the arrays and objects they encode:
+ * `children[0]=a&children[1]=b` → `children: ['a', 'b']`, `recipient[id]=1` → `recipient: { id: '1' }`,
+ * `a[]=x&a[]=y` → `a: ['x', 'y']`. Other keys are kept as they are. Objects whose keys are exactly
+ * 0…n-1 become arrays.
+ */
+export function expandBrackets(
+  flat: Record<string, unknown>,
+  pairs?: Array<[string, string]>,
+): Record<string, unknown> {
+  const entries: Array<[string, unknown]> = pairs ?? Object.entries(flat);
+  if (!entries.some(([k]) => k.includes('['))) return flat;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    const m = BRACKET.exec(key);
+    if (m === null) {
+      out[key] = value;
+      continue;
+    }
+    const path = [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)];
+    let node: Record<string, unknown> = out;
+    for (let i = 0; i < path.length - 1; i++) {
+      const k = path[i]!;
+      const next = node[k];
+      if (typeof next !== 'object' || next === null) node[k] = {};
+      node = node[k] as Record<string, unknown>;
+    }
+    let last = path[path.length - 1]!;
+    if (last === '') last = String(Object.keys(node).length);
+    if (last === '__proto__' || last === 'constructor' || last === 'prototype') continue;
+    node[last] = value;
+  }
+  return arrays(out) as Record<string, unknown>;
+}
+
+function arrays(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) o[k] = arrays(o[k]);
+  const keys = Object.keys(o);
+  if (keys.length > 0 && keys.every((k, i) => k === String(i))) return keys.map((k) => o[k]);
+  return o;
+}
+
+/** Form pairs in order (duplicates kept, for `a[]=x&a[]=y`). */
+export function formPairs(text: string): Array<[string, string]> {
+  return [...new URLSearchParams(text)];
+}
+
 /** Parses text fields of a multipart/form-data body (file parts are kept as their byte length). */
 export function parseMultipart(body: Buffer, contentType: string): Record<string, string> {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
@@ -64,8 +115,10 @@ export function parseBody(raw: Buffer, contentType: string | undefined): ParsedB
       return { args: {}, invalidJson: true };
     }
   }
-  if (type === 'multipart/form-data') return { args: parseMultipart(raw, contentType ?? '') };
-  if (type === 'application/x-www-form-urlencoded' || type === '')
-    return { args: parseForm(raw.toString('utf8')) };
+  if (type === 'multipart/form-data') return { args: expandBrackets(parseMultipart(raw, contentType ?? '')) };
+  if (type === 'application/x-www-form-urlencoded' || type === '') {
+    const text = raw.toString('utf8');
+    return { args: expandBrackets(parseForm(text), formPairs(text)) };
+  }
   return { args: {} };
 }

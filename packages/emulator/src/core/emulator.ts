@@ -22,11 +22,13 @@ import { injectedError } from './fault-response.js';
 import { FaultEngine } from './faults.js';
 import type { EmulatorRequest, EmulatorResponse, GraphRequest, RouteResult } from './http-types.js';
 import { IdFactory } from './ids.js';
+import { runBatch, runIds } from './multi.js';
 import { parseRequest } from './request.js';
 import { Router, splitPath } from './router.js';
 import type { EmulatorServices } from './services.js';
 import type { EmulatorContext, EmulatorModule } from './types.js';
 import { UsageMeter } from './usage.js';
+import { servingVersion } from './versions.js';
 
 export { DEFAULT_VERSION } from './request.js';
 
@@ -97,6 +99,7 @@ export class Emulator {
       notEmulated: (req, what) =>
         this.#diagnostics.notEmulated(req.method, req.path, what ?? describe(req), this.#clock.now()),
       internalError: (where, error, req) => this.#internalError(where, error, req),
+      expand: (req, path, args) => this.#expand(req, path, args),
       faults: this.#faults,
       usage: this.#usage,
       events: this.#events,
@@ -247,7 +250,88 @@ export class Emulator {
     }
   }
 
+  /**
+   * Graph request mechanics around one call: expired versions served as the oldest available one,
+   * `method=` overrides, batch requests, multiple-id reads and `suppress_http_code`.
+   */
   async #graph(req: GraphRequest): Promise<EmulatorResponse> {
+    const served = servingVersion(req.versionMajor, this.#clock.now());
+    if (served !== undefined) {
+      req.version = served.version;
+      req.versionMajor = served.major;
+    }
+    const override = req.args['method'];
+    if (typeof override === 'string' && /^(get|post|delete)$/i.test(override)) {
+      req.method = override.toUpperCase() as GraphRequest['method'];
+      delete req.args['method'];
+    }
+    const suppress = ['1', 'true', true, 1].includes(req.args['suppress_http_code'] as string);
+    delete req.args['suppress_http_code'];
+    const res = await this.#multi(req);
+    if (suppress) res.status = 200;
+    return res;
+  }
+
+  async #multi(req: GraphRequest): Promise<EmulatorResponse> {
+    const segs = splitPath(req.path);
+    const run = (input: EmulatorRequest) => this.#graph(parseRequest(input));
+    const trace = this.#trace();
+    const base = { 'x-fb-trace-id': trace, 'facebook-api-version': req.version };
+    try {
+      if (req.method === 'POST' && req.args['batch'] !== undefined && segs.length <= 1) {
+        if (req.args['__invalidJson'] === true)
+          throw graphError({ code: 100, message: '(#100) The request body could not be parsed as JSON' });
+        return json(200, await runBatch(req, run), base);
+      }
+      const edge = segs[0];
+      if (
+        req.method === 'GET' &&
+        req.args['ids'] !== undefined &&
+        (segs.length === 0 || (segs.length === 1 && edge !== 'me' && !this.#isNode(edge!)))
+      ) {
+        const r = await runIds(req, edge, run);
+        return json(r.status, r.body, { ...r.headers, ...base });
+      }
+    } catch (e) {
+      if (e instanceof GraphError) return json(e.status, e.toBody(trace), base);
+      throw e;
+    }
+    return this.#single(req);
+  }
+
+  #isNode(id: string): boolean {
+    return (
+      this.#router.match('GET', `/${encodeURIComponent(id)}`) !== undefined || this.#accounts.apps.has(id)
+    );
+  }
+
+  /** A field-expansion sub-request (synchronous GET through the router, same token, not charged). */
+  #expand(parent: GraphRequest, path: string, args: Record<string, string>): unknown {
+    const query: Record<string, string> = { ...args };
+    for (const k of ['access_token', 'appsecret_proof']) {
+      const v = parent.args[k];
+      if (typeof v === 'string') query[k] = v;
+    }
+    const sub: GraphRequest = {
+      ...parent,
+      method: 'GET',
+      path,
+      params: {},
+      query,
+      args: { ...query },
+      internal: true,
+    };
+    delete sub.auth;
+    delete sub.fault;
+    const match = this.#router.match('GET', path);
+    if (match === undefined) throw this.#unrouted(sub);
+    sub.params = match.params;
+    const r = match.handler(sub);
+    if (r instanceof Promise) throw new Error(`field expansion of ${path} hit an asynchronous handler`);
+    return r.body;
+  }
+
+  async #single(req: GraphRequest): Promise<EmulatorResponse> {
     const fault = this.#faults.take(req.method, req.path);
     if (fault !== undefined) {
       req.fault = fault;
@@ -296,10 +380,7 @@ export class Emulator {
   #unrouted(req: GraphRequest): GraphError {
     const segs = splitPath(req.path);
     const first = segs[0] ?? '';
-    const knownNode =
-      first === 'me' ||
-      this.#router.match('GET', `/${encodeURIComponent(first)}`) !== undefined ||
-      this.#accounts.apps.has(first);
+    const knownNode = first === 'me' || this.#isNode(first);
     if (/^\d+$/.test(first) && !knownNode) return unsupportedRequest(req.method, first);
     return this.#diagnostics.notEmulated(req.method, req.path, describe(req), this.#clock.now());
   }

@@ -72,6 +72,8 @@ export interface GraphRequest {
   fault?: ActiveFault;
   /** Set by `ctx.requireAuth`; the pipeline uses it to add usage headers. */
   auth?: AuthContext;
+  /** A field-expansion sub-request (`ctx.expand`): authenticated but not charged again. */
+  internal?: boolean;
 }
 
 /** A route handler. Throw `GraphError` (or `ControlError` on control routes) to fail. */

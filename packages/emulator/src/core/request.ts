@@ -3,7 +3,7 @@
  * as `version`), absolute-form targets (`https://graph.instagram.com/v26.0/me`) reduced to their
  * path, query and body parameters merged (body wins), lower-case headers.
  */
-import { parseBody, parseForm } from './body.js';
+import { expandBrackets, formPairs, parseBody, parseForm } from './body.js';
 import type { EmulatorRequest, GraphRequest } from './http-types.js';
 
 /** Graph API version assumed when a path has no `/vNN.N` prefix. */
@@ -43,7 +43,10 @@ export function parseRequest(input: EmulatorRequest): GraphRequest {
     versionMajor,
     params: {},
     query,
-    args: { ...query, ...parsed.args },
+    args: {
+      ...(qIndex < 0 ? query : expandBrackets(query, formPairs(input.url.slice(qIndex + 1)))),
+      ...parsed.args,
+    },
     rawBody: raw,
     bodyLength: input.bodyLength ?? raw.length,
     aborted: input.aborted ?? false,

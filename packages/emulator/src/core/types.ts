@@ -38,6 +38,12 @@ export interface EmulatorContext {
    * edge): message `igkit emulator: … is not emulated`, recorded in `state().notEmulated`. Throw it.
    */
   notEmulated(req: GraphRequest, what?: string): GraphError;
+  /**
+   * Field expansion: runs `GET path` with `args` as a sub-request of `req` (same token, not charged
+   * again) and returns its body; throws its Graph error. Use it to answer an edge requested as a
+   * field (`fields=media.limit(2){id}` → `ctx.expand(req, '/{id}/media', edgeArgs(field))`).
+   */
+  expand(req: GraphRequest, path: string, args: Record<string, string>): unknown;
   /** Records a bug inside the emulator (`state().internalErrors`, stderr); never thrown at the caller. */
   internalError(where: string, error: unknown, req?: GraphRequest): void;
   faults: FaultEngine;

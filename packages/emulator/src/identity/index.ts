@@ -7,16 +7,40 @@
 import type { AccountRecord } from '../core/accounts.js';
 import type { AuthContext } from '../core/auth.js';
 import { unsupportedRequest } from '../core/errors.js';
-import { type FieldResolver, renderFields, requestedFields } from '../core/fields.js';
-import type { EmulatorContext, EmulatorModule } from '../core/types.js';
+import { edgeArgs, type FieldResolver, renderFields, requestedFields } from '../core/fields.js';
+import type { EmulatorContext, EmulatorModule, GraphRequest } from '../core/types.js';
 
 /** Creates the identity module. */
 export function identityModule(): EmulatorModule {
   let ctx: EmulatorContext;
 
-  const igUserResolvers = (a: AccountRecord): Record<string, FieldResolver> => {
+  const igUserResolvers = (a: AccountRecord, req: GraphRequest): Record<string, FieldResolver> => {
     const followers = 100 + Math.floor(ctx.ids.unit(`followers:${a.igUserId}`) * 50_000);
+    const edge =
+      (name: string): FieldResolver =>
+      (_sub, field) =>
+        ctx.expand(req, `/${a.igUserId}/${name}`, edgeArgs(field));
+    const notEmulated =
+      (name: string): FieldResolver =>
+      () => {
+        throw ctx.notEmulated(req, `the IG User field ${name}`);
+      };
     return {
+      has_profile_pic: () => true,
+      is_published: () => true,
+      legacy_instagram_user_id: () => a.igUserId,
+      shopping_product_tag_eligibility: () => false,
+      media: edge('media'),
+      stories: edge('stories'),
+      insights: edge('insights'),
+      content_publishing_limit: edge('content_publishing_limit'),
+      conversations: edge('conversations'),
+      live_media: () => ({ data: [] }),
+      tags: notEmulated('tags'),
+      mentioned_media: notEmulated('mentioned_media'),
+      mentioned_comment: notEmulated('mentioned_comment'),
+      business_discovery: notEmulated('business_discovery'),
+      recently_searched_hashtags: notEmulated('recently_searched_hashtags'),
       id: () => a.igUserId,
       ig_id: () => Number(a.igUserId.slice(-10)),
       user_id: () => a.igUserId,
@@ -57,7 +81,7 @@ export function identityModule(): EmulatorModule {
         const auth = c.requireAuth(req);
         const a = auth.account!;
         if (a.loginType === 'instagram')
-          return { body: renderFields('User', requestedFields(req.args, ['id']), igUserResolvers(a)) };
+          return { body: renderFields('User', requestedFields(req.args, ['id']), igUserResolvers(a, req)) };
         if (auth.token.kind === 'page')
           return {
             body: renderFields('Page', requestedFields(req.args, ['id', 'name']), pageResolvers(a, auth)),
@@ -84,7 +108,11 @@ export function identityModule(): EmulatorModule {
           const id = req.params['id']!;
           const auth = c.requireAuth(req, { node: id, capability: 'basic' });
           return {
-            body: renderFields('IGUser', requestedFields(req.args, ['id']), igUserResolvers(auth.account!)),
+            body: renderFields(
+              'IGUser',
+              requestedFields(req.args, ['id']),
+              igUserResolvers(auth.account!, req),
+            ),
           };
         },
         { when: (p) => c.accounts.account(p['id']!) !== undefined },

@@ -7,6 +7,7 @@
  */
 import { LONG_LIVED_TOKEN_SEC, type TokenRecord } from '../core/accounts.js';
 import { graphError, invalidParameter } from '../core/errors.js';
+import { parseFields } from '../core/fields.js';
 import type { EmulatorContext, EmulatorModule, GraphRequest, RouteResult } from '../core/types.js';
 
 const DAY = 24 * 3600_000;
@@ -116,6 +117,30 @@ export function oauthModule(): EmulatorModule {
             message: 'Error validating access token.',
           };
         if (auth.token.appId !== t.appId && auth.token.kind === 'app') data['is_valid'] = false;
+        // `fields=` selects what `data` holds (Meta: "debug_token?fields=…").
+        const f = req.args['fields'];
+        if (typeof f === 'string' && f.trim() !== '') {
+          const wanted = parseFields(f.replace(/^data\{(.*)\}$/, '$1')).map((x) => x.name);
+          const known = new Set([
+            ...Object.keys(data),
+            'granular_scopes',
+            'profile_id',
+            'user_id',
+            'error',
+            'metadata',
+          ]);
+          const unknown = wanted.filter((w) => !known.has(w));
+          if (unknown.length > 0)
+            throw invalidParameter(
+              `Tried accessing nonexisting field (${unknown[0]}) on node type (DebugTokenInfo)`,
+            );
+          const picked: Record<string, unknown> = {};
+          for (const w of wanted) {
+            if (w === 'granular_scopes') picked[w] = (account?.permissions ?? []).map((scope) => ({ scope }));
+            else if (data[w] !== undefined) picked[w] = data[w];
+          }
+          return { body: { data: picked } };
+        }
         return { body: { data } };
       });
     },

@@ -6,7 +6,8 @@
  * https://developers.facebook.com/documentation/instagram-platform/instagram-graph-api/reference/ig-user/media
  */
 import { invalidParameter } from '../core/errors.js';
-import { type FieldRequest, type FieldResolver, renderFields, requestedFields } from '../core/fields.js';
+import { edgeArgs, type FieldResolver, renderFields, requestedFields } from '../core/fields.js';
+import { paginate } from '../core/paging.js';
 import { STORY_LIFETIME_MS } from '../core/services.js';
 import type { EmulatorContext, GraphRequest, RouteResult } from '../core/types.js';
 import { type Container, type Media, type PublishingStore, statusOf, statusText } from './store.js';
@@ -45,13 +46,13 @@ export function readContainer(ctx: EmulatorContext, c: Container, req: GraphRequ
   return { body };
 }
 
-function mediaResolvers(
-  ctx: EmulatorContext,
-  store: PublishingStore,
-  m: Media,
-): Record<string, FieldResolver> {
+function mediaResolvers(ctx: EmulatorContext, req: GraphRequest, m: Media): Record<string, FieldResolver> {
+  const edge = (name: string, field: Parameters<FieldResolver>[1]) =>
+    ctx.expand(req, `/${m.id}/${name}`, edgeArgs(field));
+  const post = !m.isCarouselChild;
   return {
     id: () => m.id,
+    ig_id: () => m.id,
     media_type: () => m.mediaType,
     media_product_type: () => m.mediaProductType,
     caption: () => m.caption,
@@ -62,27 +63,23 @@ function mediaResolvers(
     thumbnail_url: () => m.thumbnailUrl,
     username: () => ctx.accounts.account(m.igUserId)?.username,
     owner: () => ({ id: m.igUserId }),
-    like_count: () => (m.isCarouselChild ? undefined : Math.floor(ctx.ids.unit(`likes:${m.id}`) * 500)),
-    comments_count: () => (m.isCarouselChild ? undefined : (ctx.services.comments?.count(m.id) ?? 0)),
-    is_comment_enabled: () => (m.isCarouselChild ? undefined : true),
+    like_count: () => (post ? Math.floor(ctx.ids.unit(`likes:${m.id}`) * 500) : undefined),
+    comments_count: () => (post ? (ctx.services.comments?.count(m.id) ?? 0) : undefined),
+    is_comment_enabled: () => (post ? true : undefined),
     is_shared_to_feed: () => (m.mediaProductType === 'REELS' ? (m.shareToFeed ?? true) : undefined),
     alt_text: () => m.altText,
     legacy_instagram_media_id: () => m.id,
-    children: (sub) => (m.children === undefined ? undefined : { data: renderChildren(ctx, store, m, sub) }),
+    boost_ads_list: () => (post ? [] : undefined),
+    boost_eligibility_info: () => (post ? { eligible_to_boost: false } : undefined),
+    copyright_check_information: () =>
+      m.mediaType === 'VIDEO' ? { status: { status: 'completed', matches_found: false } } : undefined,
+    // Deprecated: Meta still accepts it and omits it from the answer.
+    video_title: () => undefined,
+    children: (_sub, field) => (m.children === undefined ? undefined : edge('children', field)),
+    comments: (_sub, field) => (post ? edge('comments', field) : undefined),
+    insights: (_sub, field) => edge('insights', field),
+    collaborators: () => (post ? { data: [] } : undefined),
   };
-}
-
-function renderChildren(
-  ctx: EmulatorContext,
-  store: PublishingStore,
-  m: Media,
-  sub: FieldRequest[] | undefined,
-): Record<string, unknown>[] {
-  const fields = sub ?? [{ name: 'id' }];
-  return (m.children ?? []).flatMap((cid) => {
-    const child = store.media.get(cid);
-    return child === undefined ? [] : [renderFields('IGMedia', fields, mediaResolvers(ctx, store, child))];
-  });
 }
 
 /** `GET /{media-id}` (`part: 'node'`) and `GET /{media-id}/children` (`part: 'children'`). */
@@ -95,8 +92,15 @@ export function readMedia(
 ): RouteResult {
   ctx.requireAuth(req, { node: m.igUserId, capability: 'basic' });
   const fields = requestedFields(req.args, ['id']);
-  if (part === 'children') return { body: { data: renderChildren(ctx, store, m, fields) } };
-  return { body: renderFields('IGMedia', fields, mediaResolvers(ctx, store, m)) };
+  if (part === 'children') {
+    const children = (m.children ?? []).flatMap((id) => {
+      const child = store.media.get(id);
+      return child === undefined ? [] : [child];
+    });
+    const render = (c: Media) => renderFields('IGMedia', fields, mediaResolvers(ctx, req, c));
+    return { body: paginate(req, children, (c) => c.id, render) };
+  }
+  return { body: renderFields('IGMedia', fields, mediaResolvers(ctx, req, m)) };
 }
 
 /** `GET /{ig-user-id}/media` and `/stories` with cursor paging (`limit`, `after`, `before`, `since`, `until`). */
@@ -144,7 +148,7 @@ export function listMedia(
   }
   const page = all.slice(start, Math.min(end, start + limit));
   const fields = requestedFields(a, ['id']);
-  const data = page.map((m) => renderFields('IGMedia', fields, mediaResolvers(ctx, store, m)));
+  const data = page.map((m) => renderFields('IGMedia', fields, mediaResolvers(ctx, req, m)));
   if (page.length === 0) return { body: { data } };
 
   const first = encodeCursor(page[0]!.id);
