@@ -14,6 +14,10 @@ export interface FieldRequest {
   modifiers?: Record<string, string>;
 }
 
+function setModifier(field: FieldRequest, name: string, value: string): void {
+  field.modifiers = { ...field.modifiers, [name]: value.trim() };
+}
+
 /** Parses a `fields` value (nesting with `{}`, modifiers `.name(value)`, `.fields(a,b)` = `{a,b}`). */
 export function parseFields(text: string): FieldRequest[] {
   let i = 0;
@@ -46,7 +50,7 @@ export function parseFields(text: string): FieldRequest[] {
         const mod = text.slice(ms, i).trim();
         const value = text[i] === '(' ? readBalanced() : '';
         if (mod === 'fields') field.sub = [...(field.sub ?? []), ...parseFields(value)];
-        else if (mod !== '') (field.modifiers ??= {})[mod] = value.trim();
+        else if (mod !== '') setModifier(field, mod, value);
       }
       if (text[i] === '{') {
         i++;
@@ -59,7 +63,7 @@ export function parseFields(text: string): FieldRequest[] {
           while (i < text.length && !',{}.('.includes(text[i]!)) i++;
           const mod = text.slice(ms, i).trim();
           const value = text[i] === '(' ? readBalanced() : '';
-          if (mod !== '') (field.modifiers ??= {})[mod] = value.trim();
+          if (mod !== '') setModifier(field, mod, value);
         }
       }
       if (field.name !== '') out.push(field);
