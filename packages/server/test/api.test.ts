@@ -9,6 +9,7 @@ import { createHealth } from '../src/http/health.js';
 import { createMetrics } from '../src/http/metrics.js';
 import { QUEUE_NAMES } from '../src/jobs/queues.js';
 import { createApiKey, type Scope } from '../src/store/api-keys.js';
+import { updateConversation } from '../src/store/conversations.js';
 import { type Harness, harness, image } from './helpers/harness.js';
 import { ENGINES } from './helpers/store.js';
 
@@ -62,6 +63,8 @@ describe.each(ENGINES)('REST API (%s)', (engine) => {
     await make('admin', ['admin']);
     await make('reader', ['posts:read']);
     await make('writer', ['posts:read', 'posts:write']);
+    await make('dm', ['messages:read', 'messages:write']);
+    await make('dmReader', ['messages:read']);
   });
   afterAll(async () => {
     await h?.close();
@@ -260,10 +263,68 @@ describe.each(ENGINES)('REST API (%s)', (engine) => {
     });
   });
 
-  it('lists dead letters and answers 404 for an unknown one', async () => {
+  it('lists dead letters and the webhook inbox; unknown ones answer 404 (show, replay, discard)', async () => {
     const list = await call('GET', '/v1/dead-letters?status=open', { key: keys['admin'] });
     expect(list.json).toEqual({ data: [] });
     expect((await call('GET', '/v1/dead-letters/77', { key: keys['admin'] })).status).toBe(404);
+    expect((await call('POST', '/v1/dead-letters/77/replay', { key: keys['admin'] })).status).toBe(404);
+    expect((await call('POST', '/v1/dead-letters/77/discard', { key: keys['admin'] })).status).toBe(404);
+    expect((await call('GET', '/v1/webhook-inbox', { key: keys['admin'] })).json).toEqual({ data: [] });
+    expect((await call('GET', '/v1/webhook-inbox', { key: keys['dm'] })).status).toBe(403);
+    expect((await call('GET', '/v1/webhook-inbox/5', { key: keys['admin'] })).status).toBe(404);
+  });
+
+  it('sends DMs inside the window, shows conversations, opt-out refuses, text only with messages:read', async () => {
+    const accountId = h.account.igUserId;
+    const userId = '60000000000000042';
+    const body = { accountId, recipientId: userId, text: 'Your order is ready' };
+    // No inbound message yet: the window is closed and the send is refused before Meta is called.
+    const closed = await call('POST', '/v1/messages', { key: keys['dm'], body });
+    expect(closed.status).toBe(409);
+    expect(closed.json['error'].code).toBe('MESSAGING_WINDOW_CLOSED');
+
+    await updateConversation(h.db, accountId, userId, { lastInboundAt: h.service.now() }, h.service.now());
+    expect((await call('POST', '/v1/messages', { key: keys['dmReader'], body })).status).toBe(403);
+    expect((await call('POST', '/v1/messages', { key: keys['writer'], body })).status).toBe(403);
+    const sent = await call('POST', '/v1/messages', { key: keys['dm'], body });
+    expect(sent.status).toBe(202);
+    expect(sent.json).toMatchObject({ direction: 'outbound', status: 'queued', byteLength: 19 });
+    expect(sent.text).not.toContain('Your order is ready');
+    const bad = await call('POST', '/v1/messages', { key: keys['dm'], body: { ...body, recipientId: 'x' } });
+    expect(bad.json['error'].details).toMatchObject({ field: 'recipientId' });
+
+    const conv = await call('GET', `/v1/conversations/${accountId}/${userId}`, { key: keys['dmReader'] });
+    expect(conv.json).toMatchObject({
+      windowOpen: true,
+      optedOut: false,
+      windowClosesAt: expect.any(String),
+    });
+    const listed = await call('GET', `/v1/conversations?accountId=${accountId}`, { key: keys['dmReader'] });
+    expect(listed.json['data'].map((c: { userId: string }) => c.userId)).toContain(userId);
+    const messages = await call('GET', `/v1/conversations/${accountId}/${userId}/messages`, {
+      key: keys['dmReader'],
+    });
+    expect(messages.json['data'][0]).toMatchObject({ text: 'Your order is ready', status: 'queued' });
+    expect(
+      (await call('GET', `/v1/conversations/${accountId}/${userId}/messages`, { key: keys['writer'] }))
+        .status,
+    ).toBe(403);
+
+    const out = await call('POST', `/v1/conversations/${accountId}/${userId}/opt-out`, { key: keys['dm'] });
+    expect(out.json).toMatchObject({ optedOut: true, windowOpen: false });
+    const refused = await call('POST', '/v1/messages', { key: keys['dm'], body });
+    expect(refused.json['error'].code).toBe('OPTED_OUT');
+    await call('POST', `/v1/conversations/${accountId}/${userId}/opt-in`, { key: keys['dm'] });
+    expect(
+      (await call('POST', '/v1/messages', { key: keys['dm'], body: { ...body, text: 'again' } })).status,
+    ).toBe(202);
+    const audit = await call('GET', `/v1/audit?resourceType=conversation&resourceId=${accountId}:${userId}`, {
+      key: keys['admin'],
+    });
+    expect(audit.json['data'].map((r: { action: string }) => r.action)).toEqual(
+      expect.arrayContaining(['conversation.opt_out', 'conversation.opt_in']),
+    );
+    expect(JSON.stringify(audit.json)).not.toContain('Your order is ready');
   });
 
   it('serves /healthz, /metrics with the documented names, /docs without external assets', async () => {

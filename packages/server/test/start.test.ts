@@ -100,7 +100,9 @@ describe('igkit start (as npm start runs it)', () => {
         ['reel', 'published'],
       ]);
       await until('the demo summary', () => (first.stdout().includes('Try next:') ? true : undefined));
-      expect(first.stdout()).toMatch(/2 posts published, \d+ audit rows written/);
+      expect(first.stdout()).toMatch(/2 posts published, 1 message\(s\) answered, \d+ audit rows written/);
+      expect(await metric(apiUrl, 'igkit_messages_sent_total')).toBeGreaterThanOrEqual(1);
+      expect(await metric(apiUrl, 'igkit_messages_failed_total')).toBe(0);
 
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);

@@ -85,8 +85,6 @@ export async function runStart(opts: StartCommandOptions): Promise<number> {
         })}\n`,
       );
     else for (const line of startBanner(run, config)) say(line);
-    if (run.apiUrl && run.apiUrl !== 'http://127.0.0.1:8787')
-      say(`            export IGKIT_URL=${run.apiUrl}`);
   }
 
   if (runDemo && run.emulator && run.apiUrl) {
@@ -96,6 +94,7 @@ export async function runStart(opts: StartCommandOptions): Promise<number> {
       const summary = await runServiceDemo({
         service: run.service,
         emulator: run.emulator,
+        dm: run.receivesWebhooks,
         reporter: opts.json
           ? lineReporter(process.stderr)
           : process.stdout.isTTY

@@ -6,6 +6,7 @@
  */
 import type { EmbeddedEmulator } from '../runtime/embedded-emulator.js';
 import type { Service } from '../service.js';
+import { listMessages } from '../store/messages.js';
 import { getPost, type Post } from '../store/posts.js';
 import { type DemoReporter, silentReporter } from './reporter.js';
 
@@ -26,8 +27,8 @@ export interface ServiceDemoOptions {
   leadSeconds?: number;
   /** Gives up waiting after this long. @default 120 s */
   timeoutMs?: number;
-  /** Runs the DM step: sends a DM as the emulated user and resolves how many were answered. */
-  dm?: (emulator: EmbeddedEmulator, report: DemoReporter) => Promise<number>;
+  /** Runs the DM step (needs the webhook receiver subscribed at the emulator). */
+  dm?: boolean;
   /** Real-time waiting between checks (injected in tests). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -97,7 +98,7 @@ export async function runServiceDemo(options: ServiceDemoOptions): Promise<Servi
     let messagesAnswered: number | undefined;
     if (options.dm) {
       report.step(3, steps, 'A customer sends a DM; the demo rule answers through webhook → worker → send');
-      messagesAnswered = await options.dm(emulator, report);
+      messagesAnswered = await dmRoundTrip(service, emulator, report, sleep, deadline);
     }
 
     report.step(steps, steps, 'Summary');
@@ -128,6 +129,40 @@ export async function runServiceDemo(options: ServiceDemoOptions): Promise<Servi
   }
 }
 
+/** The emulated user writes; resolves how many replies to them the service sent (the demo rule answers once). */
+async function dmRoundTrip(
+  service: Service,
+  emulator: EmbeddedEmulator,
+  report: DemoReporter,
+  sleep: (ms: number) => Promise<void>,
+  deadline: number,
+): Promise<number> {
+  const accountId = emulator.account.igUserId;
+  const userId = emulator.user.igsid;
+  const { mid } = await emulator.emulator.control.userMessage(userId, {
+    igUserId: accountId,
+    text: 'Hi! Do you have gluten-free bread today?',
+  });
+  report.info(`@${emulator.user.username} (${userId}) sent a DM (${mid}); the webhook is signed and stored`);
+  const end = Math.max(deadline, Date.now() + 60_000);
+  const seen = new Set<string>();
+  for (;;) {
+    const messages = await listMessages(service.db, { accountId, userId, limit: 20 });
+    for (const m of messages)
+      if (!seen.has(`${m.id}:${m.status}`)) {
+        seen.add(`${m.id}:${m.status}`);
+        report.info(`${m.direction} message ${m.id.slice(0, 8)}…: ${m.status}`);
+      }
+    const sent = messages.filter((m) => m.direction === 'outbound' && m.status === 'sent').length;
+    if (sent > 0) return sent;
+    if (Date.now() > end) {
+      report.info('no reply yet: see `igkit dead-letters` and the audit log');
+      return 0;
+    }
+    await sleep(250);
+  }
+}
+
 async function countAudit(service: Service): Promise<number> {
   const r = await service.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log');
   return r.rows[0]?.n ?? 0;
@@ -141,6 +176,7 @@ export function nextSteps(apiUrl: string): string[] {
     '  npx igkit posts                     the demo posts and their state (needs IGKIT_API_KEY)',
     '  npx igkit post <id>                 one post with its timeline',
     '  npx igkit audit --limit 20          the audit trail (ids and outcomes, never tokens or text)',
+    '  npx igkit send 60000007000000001 "Thanks!"   reply to the demo user (their DM opened the 24 h window)',
     "Permalinks point at the local emulator's made-up posts, not at real Instagram posts.",
   ];
 }

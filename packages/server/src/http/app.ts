@@ -18,7 +18,9 @@ import type { Metrics } from './metrics.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { inboxRoutes } from './routes/inbox.js';
 import { keyRoutes } from './routes/keys.js';
+import { messagingRoutes } from './routes/messaging.js';
 import { postRoutes } from './routes/posts.js';
 
 export const API_VERSION = '0.1.0';
@@ -27,7 +29,7 @@ export interface ApiDeps {
   service: Service;
   metrics: Metrics;
   health: () => Promise<HealthReport>;
-  /** Mounts more routes (e.g. the webhook receiver) on the app before the API's own. */
+  /** Mounts more routes (the webhook receiver at `/webhooks`) on the app before the API's own. */
   mount?: (app: Hono<AppEnv>) => void;
   /** Largest JSON body the API accepts. @default 1 MiB */
   maxBodyBytes?: number;
@@ -65,6 +67,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/v1/audit', auditRoutes({ service }));
   app.route('/v1/dead-letters', deadLetterRoutes({ service }));
   app.route('/v1/keys', keyRoutes({ service }));
+  app.route('/v1', messagingRoutes({ service }));
+  app.route('/v1/webhook-inbox', inboxRoutes({ service }));
 
   const HealthSchema = z
     .object({

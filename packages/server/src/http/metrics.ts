@@ -13,6 +13,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** Give this to the service's GraphTarget `observe`. */
   observeGraph(event: ResponseEvent, accountId: string): void;
+  /** Give this to the webhook receiver's `onOutcome` (deliveries refused before they reach the inbox). */
+  observeWebhook(outcome: string): void;
   /** Prometheus text. */
   render(): Promise<string>;
 }
@@ -21,9 +23,6 @@ export interface MetricsSources {
   db: Db;
   boss: PgBoss;
   queues: readonly string[];
-  /** Extra scrape-time sources (e.g. the webhook pipeline's tables). */
-  webhookOutcomes?: () => Promise<Record<string, number>>;
-  messageTotals?: () => Promise<{ sent: number; failed: number }>;
 }
 
 /** A counter whose value is read from the database at scrape time. */
@@ -44,17 +43,25 @@ async function count(db: Db, sql: string, params: unknown[] = []): Promise<numbe
   return r.rows[0]?.n ?? 0;
 }
 
-/** Messages sent/failed: the audit rows of Send API calls (every mutating Graph call is audited). */
-async function messageTotalsFromAudit(db: Db): Promise<{ sent: number; failed: number }> {
-  const r = await db.query<{ outcome: string; n: number }>(
-    `SELECT outcome, count(*)::int AS n FROM audit_log WHERE action = 'graph.message_send' GROUP BY outcome`,
+/** Outbound messages by final state: sent, or failed / not sent (policy refusals are not failures). */
+async function messageTotals(db: Db): Promise<{ sent: number; failed: number }> {
+  const r = await db.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM messages WHERE direction = 'outbound' GROUP BY status`,
   );
   let sent = 0;
   let failed = 0;
   for (const row of r.rows)
-    if (row.outcome === 'success') sent += row.n;
-    else failed += row.n;
+    if (row.status === 'sent') sent += row.n;
+    else if (row.status === 'failed' || row.status === 'not_sent') failed += row.n;
   return { sent, failed };
+}
+
+/** Stored webhook events by processing outcome (pending, processed, dead). */
+async function inboxOutcomes(db: Db): Promise<Record<string, number>> {
+  const r = await db.query<{ status: string; n: number }>(
+    'SELECT status, count(*)::int AS n FROM webhook_inbox GROUP BY status',
+  );
+  return Object.fromEntries(r.rows.map((x) => [x.status, x.n]));
 }
 
 export function createMetrics(src: MetricsSources): Metrics {
@@ -69,7 +76,8 @@ export function createMetrics(src: MetricsSources): Metrics {
     'Posts that failed (user-fixable error or retries exhausted)',
     () => count(db, `SELECT count(*)::int AS n FROM posts WHERE state = 'failed'`),
   );
-  const messages = src.messageTotals ?? (() => messageTotalsFromAudit(db));
+  const messages = () => messageTotals(db);
+  const refused = new Map<string, number>();
   dbCounter(
     registry,
     'igkit_messages_sent_total',
@@ -84,13 +92,13 @@ export function createMetrics(src: MetricsSources): Metrics {
   );
   new Counter({
     name: 'igkit_webhook_events_total',
-    help: 'Webhook events by outcome',
+    help: 'Webhook events: stored ones by processing outcome (pending, processed, dead, all processes), deliveries this process refused (bad_signature, too_large, invalid_json, …)',
     labelNames: ['outcome'],
     registers: [registry],
     async collect() {
-      if (!src.webhookOutcomes) return;
       this.reset();
-      for (const [outcome, n] of Object.entries(await src.webhookOutcomes())) this.inc({ outcome }, n);
+      for (const [outcome, n] of Object.entries(await inboxOutcomes(db))) this.inc({ outcome }, n);
+      for (const [outcome, n] of refused) this.inc({ outcome }, n);
     },
   });
   const graphRequests = new Counter({
@@ -136,6 +144,9 @@ export function createMetrics(src: MetricsSources): Metrics {
       const code = event.status === 0 ? 'network' : err ? String(err.code ?? event.status) : 'ok';
       graphRequests.inc({ code });
       if (event.usage) usage.set({ account: accountId }, Math.min(event.usage.maxPercent / 100, 10));
+    },
+    observeWebhook(outcome) {
+      if (outcome !== 'accepted') refused.set(outcome, (refused.get(outcome) ?? 0) + 1);
     },
     render: () => registry.metrics(),
   };

@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import { GraphClient } from '@igkit/graph';
 import { type ServiceConfig, type ServiceRole, usesEmbeddedEmulator } from '../config/config.js';
 import type { ServiceDemoSummary } from '../demo/service-demo.js';
 import type { GraphTarget } from '../graph/graph-target.js';
@@ -35,6 +36,8 @@ export interface RunningIgkit {
   emulator?: EmbeddedEmulator;
   /** The admin key created on the first start (only then). */
   firstStartKey?: string;
+  /** True when this process serves the webhook receiver (app secret and verify token known). */
+  receivesWebhooks: boolean;
   /** True when this start created the first API key (the database was new). */
   firstStart: boolean;
   /** Stops taking work, lets in-flight jobs finish (or return to the queue), closes everything. */
@@ -59,6 +62,22 @@ function closeServer(server: ServerType): Promise<void> {
   });
 }
 
+/** Subscribes the emulator's app and account to our receiver, as one does in Meta's dashboard (handshake included). */
+async function subscribeWebhooks(emulator: EmbeddedEmulator, callbackUrl: string): Promise<void> {
+  const { account } = emulator;
+  const fields = 'messages,message_reactions,messaging_seen,comments';
+  await new GraphClient({ accessToken: `${account.appId}|${account.appSecret}`, host: emulator.url }).post(
+    `/${account.appId}/subscriptions`,
+    { object: 'instagram', callback_url: callbackUrl, fields, verify_token: account.verifyToken },
+  );
+  await new GraphClient({ accessToken: account.accessToken, host: emulator.url }).post(
+    '/me/subscribed_apps',
+    {
+      subscribed_fields: fields,
+    },
+  );
+}
+
 export async function startIgkit(options: StartOptions): Promise<RunningIgkit> {
   const { log } = options;
   const config = { ...options.config };
@@ -71,6 +90,8 @@ export async function startIgkit(options: StartOptions): Promise<RunningIgkit> {
     config.metaAppSecret = emulator.account.appSecret;
     config.metaVerifyToken = emulator.account.verifyToken;
     config.metaAppId = emulator.account.appId;
+    // The demo rule answers DMs to the emulated account (the emulator's user writes during the demo).
+    config.demoAutoReply = true;
   }
   let metrics: Metrics | undefined;
   const graph: GraphTarget = {
@@ -122,13 +143,23 @@ export async function startIgkit(options: StartOptions): Promise<RunningIgkit> {
       ).key;
 
     let apiUrl: string | undefined;
+    const canReceive = serveHttp && Boolean(config.metaAppSecret && config.metaVerifyToken);
     if (serveHttp) {
       const health = createHealth({
         db: service.db,
         boss: service.boss,
         graphUrl: graph.baseUrl ?? 'https://graph.facebook.com/',
       });
-      const app = createApi({ service, metrics: m, health });
+      if (!canReceive)
+        log.warn('webhook receiver off: set META_APP_SECRET and META_VERIFY_TOKEN to receive webhooks');
+      const app = createApi({
+        service,
+        metrics: m,
+        health,
+        ...(canReceive
+          ? { mount: (root) => root.route('/webhooks', service.webhookApp({ onOutcome: m.observeWebhook })) }
+          : {}),
+      });
       const listening = await listen(app, config.host, config.port).catch((e: Error) => {
         throw new Error(
           `cannot listen on ${config.host}:${config.port} (${e.message}); set IGKIT_PORT to a free port or stop the other process`,
@@ -136,6 +167,7 @@ export async function startIgkit(options: StartOptions): Promise<RunningIgkit> {
       });
       server = listening.server;
       apiUrl = listening.url;
+      if (emulator && canReceive) await subscribeWebhooks(emulator, `${apiUrl}/webhooks/instagram`);
     }
     if (role !== 'api') await service.startWorkers();
     let stopping: Promise<void> | undefined;
@@ -147,6 +179,7 @@ export async function startIgkit(options: StartOptions): Promise<RunningIgkit> {
       ...(emulator ? { emulator } : {}),
       ...(firstStartKey ? { firstStartKey } : {}),
       firstStart: firstStartKey !== undefined,
+      receivesWebhooks: canReceive,
       stop: () => {
         stopping ??= cleanup();
         return stopping;

@@ -1,8 +1,11 @@
-/** `/v1/dead-letters` (admin): list and show. Replay and discard come with the webhook pipeline's service functions. */
+/**
+ * `/v1/dead-letters` (admin): list, show (the kept payload in clear only when the key may also read messages),
+ * replay (idempotent: an event processed since is a no-op) and discard. Every action is audited.
+ */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { invalid, ServiceError } from '../../errors.js';
-import { getDeadLetter, listDeadLetters } from '../../store/dead-letters.js';
-import { type AppEnv, requireScope } from '../auth.js';
+import { invalid } from '../../errors.js';
+import { listDeadLetters } from '../../store/dead-letters.js';
+import { type AppEnv, hasScope, requireScope } from '../auth.js';
 import {
   DeadLetterListSchema,
   DeadLetterSchema,
@@ -68,16 +71,74 @@ export function deadLetterRoutes({ service }: RouteDeps) {
       method: 'get',
       path: '/{id}',
       tags: ['dead letters'],
-      summary: 'Show a dead letter (never its payload in clear)',
+      summary: 'Show a dead letter',
+      description:
+        'The kept payload (e.g. a webhook body) is included, opened, only for keys that may read messages (messages:read; admin holds every scope).',
       ...secured('admin'),
       middleware: [admin] as const,
       request: { params: IdParam('dead letter id', '42') },
-      responses: { 200: json(DeadLetterSchema, 'The dead letter'), ...errors(404) },
+      responses: {
+        200: json(DeadLetterSchema.extend({ payload: z.string().optional() }), 'The dead letter'),
+        ...errors(404),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const dl = await getDeadLetter(service.db, id);
-      if (!dl) throw new ServiceError('NOT_FOUND', `no dead letter ${id}`, { field: 'id' });
+      const dl = await service.showDeadLetter(id, {
+        canReadMessages:
+          hasScope(c.var.apiKey, 'messages:read') && c.var.apiKey.scopes.includes('messages:read'),
+      });
+      return c.json(
+        { ...deadLetterJson(dl), ...(dl.payload !== undefined ? { payload: dl.payload } : {}) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/replay',
+      tags: ['dead letters'],
+      summary: 'Replay a dead letter',
+      description:
+        'Runs the job again. Idempotent: an event that was processed since is not processed twice (`result: noop`); a send whose outcome is unknown is never replayed.',
+      ...secured('admin'),
+      middleware: [admin] as const,
+      request: { params: IdParam('dead letter id', '42') },
+      responses: {
+        200: json(
+          z.object({ deadLetter: DeadLetterSchema, result: z.enum(['requeued', 'noop']) }),
+          'Replayed',
+        ),
+        ...errors(404, 409),
+      },
+    }),
+    async (c) => {
+      const out = await service.replayDeadLetter(c.req.valid('param').id, {
+        actor: `api:${c.var.apiKey.id}`,
+        correlationId: c.var.correlationId,
+      });
+      return c.json({ deadLetter: deadLetterJson(out.deadLetter), result: out.result }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/discard',
+      tags: ['dead letters'],
+      summary: 'Discard a dead letter (close it without running it)',
+      ...secured('admin'),
+      middleware: [admin] as const,
+      request: { params: IdParam('dead letter id', '42') },
+      responses: { 200: json(DeadLetterSchema, 'Discarded'), ...errors(404, 409) },
+    }),
+    async (c) => {
+      const dl = await service.discardDeadLetter(c.req.valid('param').id, {
+        actor: `api:${c.var.apiKey.id}`,
+        correlationId: c.var.correlationId,
+      });
       return c.json(deadLetterJson(dl), 200);
     },
   );
