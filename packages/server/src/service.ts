@@ -174,6 +174,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.maxWaitTime ? { maxWaitTime: options.maxWaitTime } : {}),
     ...(options.leases?.publishMs ? { leaseMs: options.leases.publishMs } : {}),
+    ...(config.mediaPreflight ? { preflight: true } : {}),
   };
   const refreshDeps = {
     db,

@@ -339,4 +339,19 @@ describe.each(ENGINES)('scheduler on %s', (engine) => {
       'published',
     ]);
   });
+
+  it('with IGKIT_MEDIA_PREFLIGHT, checks media before any container is created and fails a bad URL with the reason', async () => {
+    h = await harness(engine, {}, { IGKIT_MEDIA_PREFLIGHT: 'true' });
+    const post = await h.service.schedulePost({
+      accountId: h.account.igUserId,
+      kind: 'feed',
+      media: [{ url: 'https://media.does-not-exist.invalid/a.jpg' }],
+      publishAt: new Date(h.clock.now()),
+    });
+    await h.service.handlers['publish-post']({ postId: post.id }).catch(() => {});
+    const after = await getPost(h.db, post.id);
+    expect(after?.lastError?.code).toBe('MEDIA_ERROR');
+    expect(JSON.stringify(after?.lastError)).toMatch(/preflight|resolve|reach|fetch/i);
+    expect(await queryAudit(h.db, { action: 'graph.container_create' })).toEqual([]);
+  });
 });

@@ -62,6 +62,12 @@ export interface ServiceConfig {
   consentRequired: boolean;
   /** Turn on the built-in demo rule (acknowledge every DM). @default false */
   demoAutoReply: boolean;
+  /**
+   * Check each media URL before creating containers (reachable, public address, type, size, dimensions) with the
+   * library's preflight, so a bad URL fails with a clear reason instead of Meta's generic media error.
+   * @default false
+   */
+  mediaPreflight: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -184,6 +190,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     optInKeywords: keywords(env, 'IGKIT_OPT_IN_KEYWORDS', ['START']),
     consentRequired: bool(env, 'IGKIT_CONSENT_REQUIRED'),
     demoAutoReply: bool(env, 'IGKIT_DEMO_AUTOREPLY'),
+    mediaPreflight: bool(env, 'IGKIT_MEDIA_PREFLIGHT'),
   };
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (databaseUrl) config.databaseUrl = databaseUrl;

@@ -47,6 +47,8 @@ export interface PublishDeps {
   maxWaitTime?: number;
   /** The Publisher's lease on a post; a crashed worker's post is resumed after it. @default the library's */
   leaseMs?: number;
+  /** Run the library's media preflight before the first container is created. */
+  preflight?: boolean;
 }
 
 export interface PublishJobData {
@@ -142,6 +144,7 @@ export async function handlePublishJob(deps: PublishDeps, data: PublishJobData):
     clock: deps.clock,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
+    ...(deps.preflight ? { preflight: true } : {}),
   });
   const result = await publisher.publish(publishRequestOf(post), {
     idempotencyKey: `post:${post.id}`,
