@@ -10,6 +10,7 @@
  *    1.5× creating them on an empty emulator.
  */
 import { createEmulator, createModules, messagingModule } from '@igkit/emulator';
+import { Report } from './lib/report.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const MAX_GROWTH_BYTES = 4 * 1024 * 1024;
@@ -225,5 +226,24 @@ console.log(
   `  container creation: ${CREATE_ROUNDS} with 0 live containers ${emptyMs.toFixed(0)} ms, with ${liveCount} live ${busyMs.toFixed(0)} ms → ×${slowdown.toFixed(2)} (target ≤ ×${MAX_SLOWDOWN})`,
 );
 const createOk = slowdown <= MAX_SLOWDOWN;
-console.log(`  ${memOk && resetOk && createOk ? 'PASS' : 'FAIL'}`);
-process.exitCode = memOk && resetOk && createOk ? 0 : 1;
+const report = new Report('emulator-memory');
+report.data['requests'] = REQUESTS;
+report.check(
+  'heap growth over the measured requests',
+  memOk,
+  `≤ ${MAX_GROWTH_BYTES / 1048576} MiB`,
+  `${(growth / 1048576).toFixed(2)} MiB`,
+);
+report.check(
+  'reset of a populated emulator (median of 50)',
+  resetOk,
+  `< ${RESET_TARGET_MS} ms`,
+  `${median.toFixed(3)} ms`,
+);
+report.check(
+  'container creation with many live containers',
+  createOk,
+  `≤ ×${MAX_SLOWDOWN}`,
+  `×${slowdown.toFixed(2)}`,
+);
+report.finish();

@@ -72,7 +72,7 @@ try {
   let settled = 0;
   while (Date.now() < deadline) {
     const r = await service.db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM messages WHERE direction = 'outbound' AND status <> 'queued'`,
+      `SELECT count(*) AS n FROM messages WHERE direction = 'outbound' AND status NOT IN ('queued', 'sending')`,
     );
     settled = Number(r.rows[0]?.n);
     if (settled >= MESSAGES) break;

@@ -9,6 +9,7 @@
 
 import { startEmulator } from '@igkit/emulator';
 import { MessagingClient, SendLimiter, type SendResult } from '@igkit/graph';
+import { Report } from './lib/report.js';
 
 const SENDS = Number(process.env.BENCH_SENDS ?? 1000);
 const ALLOWED_PER_SECOND = 100;
@@ -98,4 +99,14 @@ console.log(
 console.log(
   `  achieved ${limited.arrivalsPerSecond.toFixed(1)}/s = ${(ratio * 100).toFixed(1)}% of allowed (ratio ${ratio.toFixed(3)}, target ≥ ${TARGET}, zero 613) ${pass ? 'PASS' : 'FAIL'}`,
 );
-process.exitCode = pass ? 0 : 1;
+const report = new Report('messaging-rate');
+report.data['sends'] = SENDS;
+report.data['limiter'] = limited;
+report.data['noLimiter'] = naive;
+report.check(
+  'SendLimiter: sustained rate, zero 613, every send delivered',
+  pass,
+  `≥ ${TARGET * 100} % of ${ALLOWED_PER_SECOND}/s, 0 × 613, ${SENDS} delivered`,
+  `${(ratio * 100).toFixed(1)} %, ${limited.rateLimited} × 613, ${limited.delivered} delivered (emulator enforcing: ${enforced ? 'yes' : 'no'})`,
+);
+report.finish();
