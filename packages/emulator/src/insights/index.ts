@@ -7,6 +7,7 @@
 import { graphError, invalidParameter } from '../core/errors.js';
 import { type MediaView, STORY_LIFETIME_MS } from '../core/services.js';
 import type { EmulatorContext, EmulatorModule, GraphRequest, RouteResult } from '../core/types.js';
+import { accountInsights } from './account.js';
 import { METRICS, supports } from './catalogue.js';
 
 /** Creates the insights module. */
@@ -76,6 +77,9 @@ export function insightsModule(): EmulatorModule {
     init(c) {
       ctx = c;
       c.router.get('/:id/insights', handle, { when: (p) => c.services.media?.get(p['id']!) !== undefined });
+      c.router.get('/:id/insights', (req) => accountInsights(c, req), {
+        when: (p) => p['id'] === 'me' || c.accounts.account(p['id']!) !== undefined,
+      });
     },
     reset: () => undefined,
     snapshot: () => ({}),

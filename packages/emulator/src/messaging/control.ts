@@ -156,6 +156,8 @@ export function installMessagingControl(deps: MessagingDeps): void {
       mediaId,
       text,
       createdAt: now,
+      username: user.username,
+      ...(parentId === undefined ? {} : { parentId }),
     });
     const value = commentValue({
       id,

@@ -5,7 +5,9 @@
  */
 import { controlCaller } from '../core/control.js';
 import type { EmulatorContext, EmulatorModule } from '../core/types.js';
+import { installCommentRoutes } from './comments.js';
 import { installMessagingControl } from './control.js';
+import { installConversationRoutes } from './conversations.js';
 import { SendRateLimiter, type SendRateLimits } from './rate.js';
 import { handleSend, type MessagingDeps } from './send.js';
 import {
@@ -79,6 +81,8 @@ export interface MessagingModuleOptions {
   commentCapacity?: number;
   /** Default send rates for every account. */
   sendRate?: Partial<SendRateLimits>;
+  /** Conversations API calls per second per account (Meta: 2). @default 2 */
+  conversationCallsPerSecond?: number;
 }
 
 /** Creates the messaging module. */
@@ -96,6 +100,8 @@ export function messagingModule(options: MessagingModuleOptions = {}): EmulatorM
           (ctx.accounts.account(node) !== undefined || ctx.accounts.accountByPage(node) !== undefined));
       ctx.router.post('/:node/messages', (req) => handleSend(deps, req), { when: isMessagingNode });
       installMessagingControl(deps);
+      installCommentRoutes(deps);
+      installConversationRoutes(deps, options.conversationCallsPerSecond ?? 2);
       ctx.services.comments = {
         count: (mediaId) => {
           let n = 0;

@@ -29,6 +29,14 @@ export interface StoredComment {
   createdAt: number;
   /** mid of the private reply sent to this comment, if any (Meta allows one). */
   privateReplyMid?: string;
+  /** Username of the author (the user's, or the account's own for `from: 'business'`). */
+  username?: string;
+  /** A reply: the top-level comment it answers. */
+  parentId?: string;
+  /** Hidden with `POST /{comment-id}?hide=true`. */
+  hidden?: boolean;
+  /** Written by the account itself (`POST /{media-id}/comments`, `/{comment-id}/replies`). */
+  fromBusiness?: boolean;
 }
 
 /** A reaction on a message, by the business or the user. */
@@ -134,6 +142,21 @@ export class MessagingStore {
     for (let i = 0; i < this.#capacity; i++) {
       const m = this.#ring[(this.#next + i) % this.#capacity];
       if (m) out.push({ ...m, reactions: m.reactions.map((r) => ({ ...r })) });
+    }
+    return out;
+  }
+
+  /** Messages of one conversation, oldest first. */
+  messagesOf(accountId: string, igsid: string): StoredMessage[] {
+    return this.messages().filter((m) => m.accountId === accountId && m.igsid === igsid);
+  }
+
+  /** Live messages by mid (no copy). */
+  rawMessages(): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    for (let i = 0; i < this.#capacity; i++) {
+      const m = this.#ring[(this.#next + i) % this.#capacity];
+      if (m) out.push(m);
     }
     return out;
   }
