@@ -124,6 +124,36 @@ describe('igkit start (as npm start runs it)', () => {
     }
   }, 180_000);
 
+  it('igkit demo --exit --json prints only the summary JSON on stdout and exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'igkit-demo-'));
+    try {
+      const child = spawn(process.execPath, [BIN, 'demo', '--exit', '--json'], {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: '',
+          IGKIT_DATA_DIR: dataDir,
+          IGKIT_PORT: '0',
+          IGKIT_EMULATOR_PORT: '0',
+          IGKIT_LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      child.stderr.resume();
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+      const summary = JSON.parse(out) as { ok: boolean; postsPublished: number; messagesAnswered: number };
+      expect(summary).toMatchObject({ ok: true, postsPublished: 2, messagesAnswered: 1 });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it.runIf(process.env['DATABASE_URL'])(
     'on PostgreSQL, an api process and a worker process share the database: the demo completes, both stop cleanly',
     async () => {
