@@ -48,8 +48,12 @@ describe('igkit-emulator bin', () => {
   });
 
   it('maps to the built CLI, which starts with a node shebang and serves the Graph API', async () => {
-    const bin = (pkg['bin'] as Record<string, string>)['igkit-emulator'] ?? '';
-    expect(bin).toBe('./dist/cli.js');
+    // The bin is a small shim: the built dist/cli.js when present, the TypeScript sources inside the repository.
+    expect((pkg['bin'] as Record<string, string>)['igkit-emulator']).toBe('./bin/igkit-emulator.js');
+    expect(readFileSync(join(root, 'bin/igkit-emulator.js'), 'utf8')).toContain(
+      "new URL('../dist/cli.js', import.meta.url)",
+    );
+    const bin = './dist/cli.js';
     expect(readFileSync(join(root, 'src/cli.ts'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     // Build the package as it is published (tsconfig.build.json: src → dist) into a temp dir.
     const tsc = join(root, '../../node_modules/typescript/bin/tsc');
