@@ -174,7 +174,8 @@ try {
       endToEnd: published - dueAt,
       waited: picked - dueAt,
       inJob: published - picked,
-      fixed: b.latencyMs,
+      // A failed baseline publish is fast and proves nothing: it is left out of the baseline's latencies.
+      fixed: b.result.success ? b.latencyMs : Number.NaN,
     });
   }
   const published = rows.rows.filter((r) => r.state === 'published');
@@ -224,7 +225,7 @@ try {
     }
   }
 
-  const med = (k: keyof Line) => median(lines.map((l) => l[k] as number));
+  const med = (k: keyof Line) => median(lines.map((l) => l[k] as number).filter(Number.isFinite));
   const withinBound = lines.filter((l) => l.inJob <= 1.25 * l.T + 200).length;
   const inJobMedianRatio = median(lines.map((l) => l.inJob / (1.25 * l.T + 200)));
   console.log(
