@@ -36,6 +36,10 @@ export async function openPostgres(url: string, schema: string, options: Postgre
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A connection that dies while checked out emits 'error' on the client (the pool only listens to idle
+      // ones); without a listener that would crash the process. The failed query reports it instead.
+      const onError = () => {};
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -50,6 +54,7 @@ export async function openPostgres(url: string, schema: string, options: Postgre
         await client.query('ROLLBACK').catch(() => {});
         throw e;
       } finally {
+        client.off('error', onError);
         client.release();
       }
     },
