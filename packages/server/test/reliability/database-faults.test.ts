@@ -61,6 +61,33 @@ describe.runIf(process.env['DATABASE_URL'])('PostgreSQL connections killed mid-r
   });
 });
 
+describe.runIf(process.env['DATABASE_URL'])('PostgreSQL connection killed inside a transaction', () => {
+  it('fails that transaction only; the process and the pool carry on', async () => {
+    const store = testStore('postgres');
+    const db = await store.open();
+    const admin = new pg.Client({
+      connectionString: process.env['DATABASE_URL'],
+      application_name: 'igkit-test-admin',
+    });
+    await admin.connect();
+    try {
+      await expect(
+        db.transaction(async (tx) => {
+          const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          await admin.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+          await new Promise((r) => setTimeout(r, 200)); // let the dead socket's error arrive while checked out
+          await tx.query('SELECT 1');
+        }),
+      ).rejects.toThrow();
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+    } finally {
+      await admin.end();
+      await db.close();
+      await store.cleanup();
+    }
+  });
+});
+
 describe('PGlite process killed mid-write', () => {
   it('restarts on an intact store (stale lock taken over, every committed row readable, writes work)', async () => {
     const store = testStore('pglite', { ownDirectory: true });
