@@ -440,7 +440,11 @@ describe.each(ENGINES)('webhook pipeline (%s)', (engine) => {
       () => listDeadLetters(h.db, { queue: 'webhook-event' }),
       (r) => r.length === 1,
     );
-    expect((await listInbox(h.db))[0]?.status).toBe('dead');
+    // The dead-letter row is stored first, then the inbox row is marked: wait for both.
+    await until(
+      () => listInbox(h.db),
+      (r) => r[0]?.status === 'dead',
+    );
     fail = false;
     const replay = await h.service.replayDeadLetter(dead[0]!.id, { actor: 'ops' });
     expect(replay.result).toBe('requeued');
