@@ -24,20 +24,46 @@ export interface Classification {
 
 const bySubcode = new Map<string, ErrorCatalogueEntry>();
 const byCode = new Map<number, ErrorCatalogueEntry>();
+const bySubcodeOnly = new Map<number, ErrorCatalogueEntry>();
 const ranges: ErrorCatalogueEntry[] = [];
 for (const entry of ERROR_CATALOGUE) {
   if (entry.codeMax !== undefined) ranges.push(entry);
-  else if (entry.subcode !== undefined) bySubcode.set(`${entry.code}/${entry.subcode}`, entry);
-  else byCode.set(entry.code, entry);
+  else if (entry.subcode !== undefined) {
+    bySubcode.set(`${entry.code}/${entry.subcode}`, entry);
+    if (!bySubcodeOnly.has(entry.subcode)) bySubcodeOnly.set(entry.subcode, entry);
+  } else byCode.set(entry.code, entry);
 }
 
 /**
- * True for Meta's throttling codes: 4, 17, 32, 613 and the Business Use Case codes 80001–80014.
- * These arrive as HTTP 400 (sometimes 403) and must be treated as rate limits whatever the status.
+ * True for the codes the catalogue classifies as rate limits (4, 17, 32, 341, 613 and the Business Use Case
+ * codes 80000–80014). These arrive as HTTP 400 (sometimes 403) and are rate limits whatever the status.
+ * Derived from {@link ERROR_CATALOGUE}: there is no second list.
  */
 export function isRateLimitCode(code: number | undefined): boolean {
   if (code === undefined) return false;
-  return code === 4 || code === 17 || code === 32 || code === 613 || (code >= 80001 && code <= 80014);
+  return classifyGraphError({ status: 400, code }).category === 'rate_limit';
+}
+
+/** The Business Use Case throttle range: these budgets belong to the business object (IG account), not the app. */
+const BUC_RANGE = ERROR_CATALOGUE.find((e) => e.codeMax !== undefined && e.category === 'rate_limit');
+
+/** True for Business Use Case throttle codes (80000–80014 in the catalogue): the account's budget, not the app's. */
+export function isBusinessUseCaseCode(code: number | undefined): boolean {
+  return (
+    code !== undefined &&
+    BUC_RANGE !== undefined &&
+    code >= BUC_RANGE.code &&
+    code <= (BUC_RANGE.codeMax ?? BUC_RANGE.code)
+  );
+}
+
+/**
+ * The catalogue row for a bare subcode (e.g. the `2207026` Meta prints in a container's `status` text, where
+ * no code comes with it): the first row naming that subcode, if any.
+ */
+export function catalogueEntryForSubcode(subcode: number | undefined): ErrorCatalogueEntry | undefined {
+  if (subcode === undefined) return undefined;
+  return bySubcodeOnly.get(subcode);
 }
 
 function fromEntry(entry: ErrorCatalogueEntry, matchedBy: Classification['matchedBy']): Classification {

@@ -9,6 +9,7 @@ import { type GraphPage, type PaginateOptions, paginateEdges } from './paginate.
 import { secretVariants } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request-init.js';
 import { assertVersion, DEFAULT_GRAPH_VERSION, type QueryValue, resolveBaseUrl } from './request-url.js';
+import { runWithRetry } from './retry.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from './retry-policy.js';
 import { type Clock, realSleep, type Sleep, systemClock } from './time.js';
 import { abortedError, sendOnce } from './transport.js';
@@ -73,6 +74,11 @@ export interface GraphResponse<T> {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** One attempt of {@link GraphClient.request}, as data for the retry engine. */
+type Attempt<T> =
+  | { ok: true; data: T; headers: Headers; status: number; usage: UsageSnapshot; started: number }
+  | { ok: false; error: unknown; status: number; usage: UsageSnapshot | undefined; started: number };
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 function policyFrom(...layers: Array<Partial<RetryPolicy> | false | undefined>): RetryPolicy {
@@ -164,68 +170,89 @@ export class GraphClient {
     const { bodyType } = prepared;
     const policy = options.retry === undefined ? this.#policy : policyFrom(this.#retry, options.retry);
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const maxResponseBytes = options.maxResponseBytes ?? this.#maxResponseBytes;
     const failure = { request: prepared, signal: options.signal, secrets: this.#secrets };
     const hooks = this.#hooks;
+    const governor = this.#governor;
+    const scope = this.#scope;
 
-    for (let attempt = 1; ; attempt += 1) {
-      const held = this.#governor?.acquire(this.#scope, options.signal);
-      if (held) {
-        try {
-          await held;
-        } catch (error) {
-          throw isGraphApiError(error) ? error : abortedError(failure, error);
+    const run = await runWithRetry<Attempt<T>>({
+      attempt: async (attempt) => {
+        const held = governor?.acquire(scope, options.signal);
+        if (held) {
+          try {
+            await held;
+          } catch (error) {
+            throw isGraphApiError(error) ? error : abortedError(failure, error);
+          }
         }
-      }
-      if (hooks.beforeRequest) {
-        const shown = prepared.shown();
-        hooks.beforeRequest({ method, url: shown.url, headers: { ...shown.headers }, bodyType, attempt });
-      }
-      const started = this.#clock.now();
-      let usage: UsageSnapshot | undefined;
-      let status = 0;
-      let outcome: { ok: true; data: T; headers: Headers } | { ok: false; error: unknown };
-      try {
-        const raw = await sendOnce({
-          fetch: this.#fetch,
-          method,
-          url: prepared.url,
-          headers: prepared.headers,
-          body: prepared.body,
-          timeoutMs,
-          maxResponseBytes: options.maxResponseBytes ?? this.#maxResponseBytes,
-          signal: options.signal,
-          request: prepared,
-          secrets: this.#secrets,
-        });
-        status = raw.status;
-        usage = parseUsageHeaders(raw.headers);
-        this.#governor?.observe(this.#scope, usage);
-        outcome = {
-          ok: true,
-          data: readResponseBody<T>(raw, usage, this.#clock.now(), this.#secrets),
-          headers: raw.headers,
-        };
-      } catch (error) {
-        outcome = { ok: false, error };
-      }
-      const afterResponse = hooks.afterResponse;
-      if (outcome.ok) {
-        this.#governor?.observeSuccess(this.#scope);
-        afterResponse?.(this.#event(prepared, attempt, status, started, usage, false));
-        return { data: outcome.data, status, headers: outcome.headers, usage: usage ?? emptyUsageSnapshot() };
-      }
-      const { error } = outcome;
-      if (isGraphApiError(error)) this.#governor?.observeError(this.#scope, error);
-      const willRetry = shouldRetry({ method, idempotent: options.idempotent, error, attempt, policy });
-      afterResponse?.(this.#event(prepared, attempt, status, started, usage, willRetry, error));
-      if (!willRetry) throw error;
-      const retryAfterMs = isGraphApiError(error) ? error.retryAfterMs : undefined;
-      try {
-        await this.#sleep(backoffDelay(attempt, policy, this.#random, retryAfterMs), options.signal);
-      } catch (sleepError) {
-        throw abortedError(failure, sleepError);
-      }
-    }
+        if (hooks.beforeRequest) {
+          const shown = prepared.shown();
+          hooks.beforeRequest({ method, url: shown.url, headers: { ...shown.headers }, bodyType, attempt });
+        }
+        const started = this.#clock.now();
+        let usage: UsageSnapshot | undefined;
+        let status = 0;
+        try {
+          const raw = await sendOnce({
+            fetch: this.#fetch,
+            method,
+            url: prepared.url,
+            headers: prepared.headers,
+            body: prepared.body,
+            timeoutMs,
+            maxResponseBytes,
+            signal: options.signal,
+            request: prepared,
+            secrets: this.#secrets,
+          });
+          status = raw.status;
+          usage = parseUsageHeaders(raw.headers);
+          governor?.observe(scope, usage);
+          const data = readResponseBody<T>(raw, usage, this.#clock.now(), this.#secrets);
+          return { ok: true, data, headers: raw.headers, status, usage, started };
+        } catch (error) {
+          return { ok: false, error, status, usage, started };
+        }
+      },
+      shouldRetry: (outcome, attempt) =>
+        !outcome.ok &&
+        shouldRetry({ method, idempotent: options.idempotent, error: outcome.error, attempt, policy }),
+      delayMs: (outcome, attempt) =>
+        backoffDelay(
+          attempt,
+          policy,
+          this.#random,
+          !outcome.ok && isGraphApiError(outcome.error) ? outcome.error.retryAfterMs : undefined,
+        ),
+      maxAttempts: policy.attempts,
+      onAttempt: (outcome, attempt, willRetry) => {
+        if (outcome.ok) governor?.observeSuccess(scope);
+        else if (isGraphApiError(outcome.error)) governor?.observeError(scope, outcome.error);
+        hooks.afterResponse?.(
+          this.#event(
+            prepared,
+            attempt,
+            outcome.status,
+            outcome.started,
+            outcome.usage,
+            willRetry,
+            outcome.ok ? undefined : outcome.error,
+          ),
+        );
+      },
+      sleep: this.#sleep,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (run.interrupted) throw abortedError(failure, run.interrupted.reason);
+    const last = run.result;
+    if (!last.ok) throw last.error;
+    return {
+      data: last.data,
+      status: last.status,
+      headers: last.headers,
+      usage: last.usage ?? emptyUsageSnapshot(),
+    };
   }
 
   /** The redacted `afterResponse` hook payload. */

@@ -45,7 +45,7 @@ export interface ErrorCatalogueEntry {
 }
 
 /** Version of the catalogue data (date of the reference sheets + revision). */
-export const ERROR_CATALOGUE_VERSION = '2026-11-23.1';
+export const ERROR_CATALOGUE_VERSION = '2026-11-29.1';
 
 /** `_`: no subcode. A `[min, max]` code covers a range (looked up after exact codes). */
 const _ = undefined;
@@ -104,10 +104,12 @@ const ROWS: readonly Row[] = [
   [-2, _, 'media', 'retry', true, 'Media download/processing problem: retry, or create a new container.'],
   [-2, 2207003, 'media', 'retry', true, 'Timed out downloading the media from its URL: retry (same or new container).'],
   [-2, 2207020, 'container', 'fix_request', false, 'Container expired (older than 24 h): create a new container.'],
+  [-2, 2207077, 'media', 'retry', true, 'Meta failed to download the video from its URL: retry with a new container.'],
+  [-1, 2207082, 'media', 'retry', true, 'Video upload to Meta failed: retry with a new container.'],
   [-1, _, 'transient', 'retry', true, 'Instagram server error: retry with backoff.'],
   [-1, 2207001, 'transient', 'retry', true, 'Instagram server error: retry with backoff.'],
   [-1, 2207032, 'container', 'retry', true, 'Container creation failed: retry creating it.'],
-  [-1, 2207053, 'container', 'fix_request', false, 'Unknown video upload error: create a new container, then retry.'],
+  [-1, 2207053, 'media', 'retry', true, 'Unknown video upload error: create a new container and try again.'],
   [-1, 2018012, 'transient', 'retry', true, 'Send API internal error: retry with backoff (check echoes first: sends are not idempotent).'],
   [1, 2207057, 'invalid_request', 'fix_request', false, 'thumb_offset is outside [0, video duration) in ms: fix it.'],
   [2, 2018344, 'transient', 'retry', true, 'Messaging service unavailable: retry.'],

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { isBusinessUseCaseCode } from './classify.js';
 import { GraphApiError } from './errors.js';
+import { sleepWithSignal } from './retry.js';
 import { type Clock, realSleep, type Sleep, systemClock } from './time.js';
 import type { UsageSnapshot } from './usage-headers.js';
 
@@ -49,9 +51,6 @@ export interface GovernorKeyState {
   /** Consecutive rate-limit errors without a stated wait. */
   strikes: number;
 }
-
-const BUC_CODE_MIN = 80000;
-const BUC_CODE_MAX = 80014;
 
 /**
  * Client-side rate governor fed by usage headers and rate-limit errors. Keyed by app (`app:<hash>`) and by
@@ -144,7 +143,7 @@ export class Governor {
           retryAfterMs: hold,
         });
       }
-      await this.#sleep(hold, signal);
+      await sleepWithSignal(this.#sleep, hold, signal);
     }
     const now = this.#clock.now();
     const start = Math.max(now, ...keys.map((k) => this.#get(k).nextAt));
@@ -152,7 +151,7 @@ export class Governor {
       const s = this.#get(k);
       s.nextAt = start + this.spacingFor(s.percent);
     }
-    if (start > now) await this.#sleep(start - now, signal);
+    if (start > now) await sleepWithSignal(this.#sleep, start - now, signal);
   }
 
   /** Feeds one response's usage headers. Absent headers leave the state unchanged. */
@@ -199,8 +198,7 @@ export class Governor {
     if (error.category !== 'rate_limit') return;
     this.#lastObserved = undefined;
     const code = error.code;
-    const key =
-      code !== undefined && code >= BUC_CODE_MIN && code <= BUC_CODE_MAX ? this.#bucTarget(scope) : scope.app;
+    const key = isBusinessUseCaseCode(code) ? this.#bucTarget(scope) : scope.app;
     const s = this.#get(key);
     let hold = error.retryAfterMs;
     if (hold === undefined) {

@@ -19,7 +19,7 @@ export interface ClientConfig {
   accountId: string | undefined;
   limiter: SendLimiter | undefined;
   now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   maxAttempts: number;
   reconciliationKey: string | Uint8Array;
 }

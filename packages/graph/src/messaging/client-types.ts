@@ -1,6 +1,6 @@
 /** Options and results of `MessagingClient`. */
 import type { GraphClient } from '../core/index.js';
-import type { ServiceUnavailableError } from './errors.js';
+import type { InternalServerError, ServiceUnavailableError } from './errors.js';
 import type { SendLimiter } from './limiter.js';
 import type { CommentState, ConversationState } from './policy.js';
 import type { ReconciliationRecord } from './reconcile.js';
@@ -41,11 +41,18 @@ export interface MessagingClientOptions {
   fetch?: typeof fetch;
   /** @default Date.now */
   clock?: { now(): number };
-  /** Waits between retries. @default setTimeout-based */
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Waits between retries and, for the default shared limiter, between sends; given the call's signal (an
+   * abort ends the wait at once either way). @default setTimeout-based
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Send limiter; `false` disables limiting. @default the process-wide shared limiter */
   limiter?: SendLimiter | false;
-  /** Attempts per send (rate limits, 5xx and never-sent network failures are retried). @default 4 */
+  /**
+   * Attempts per send. Retried: rate-limit answers, catalogue-retryable 4xx answers and connections never
+   * made; for reactions and sender actions (idempotent) also 5xx answers and timeouts. A message Meta may have
+   * accepted is never retried (`outcome: 'unknown'`). @default 4
+   */
   maxAttempts?: number;
   /** HMAC key for text hashes in reconciliation records. @default a random key per client */
   reconciliationKey?: string | Uint8Array;
@@ -57,7 +64,11 @@ export interface CallOptions {
   dedupeKey?: string;
   /** Correlation id put on errors. */
   correlationId?: string;
-  /** Aborts waiting in the limiter or the HTTP attempt. */
+  /**
+   * Aborts the send wherever it is: waiting in the limiter (rejects with the signal's reason), in the HTTP
+   * attempt (a message becomes `outcome: 'unknown'`, other sends reject `ABORTED`), or in a retry wait (ends
+   * at once with the failure being waited out).
+   */
   signal?: AbortSignal;
 }
 
@@ -97,8 +108,11 @@ export interface UnknownOutcomeResult {
   attempts: number;
   dedupeKey: string;
   reconciliation: ReconciliationRecord;
-  /** The timeout / connection error that left the outcome unknown. */
-  error: ServiceUnavailableError;
+  /**
+   * What left the outcome unknown: a timeout or lost connection (`ServiceUnavailableError`) or a 5xx answer
+   * (`InternalServerError` `META_SERVER_ERROR`; Meta may have stored the message before failing).
+   */
+  error: ServiceUnavailableError | InternalServerError;
 }
 
 /** Result of a send. Definite failures reject with an `AppError` instead. */

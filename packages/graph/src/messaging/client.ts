@@ -1,7 +1,9 @@
 /**
  * `MessagingClient`: the full Instagram Send API (text, attachments, quick replies, generic template,
  * reactions, sender actions, private replies) on both hosts, with the messaging policy checked and the
- * per-account limiter acquired before every call, and lost answers reported as `outcome: 'unknown'`.
+ * per-account limiter acquired before every call. A message Meta may have accepted without a success answer
+ * (a 5xx, a timeout, a connection lost after sending) is never sent again: it is reported as
+ * `outcome: 'unknown'` with a reconciliation record.
  */
 import { randomUUID } from 'node:crypto';
 import { postMessagesAttempt } from './attempt.js';
@@ -27,7 +29,7 @@ import {
   reconcileUnknownSend,
 } from './reconcile.js';
 import { withCorrelationId } from './send-input.js';
-import { runSendLoop } from './send-loop.js';
+import { idempotentRetryPolicy, noDuplicateRetryPolicy, runSendLoop } from './send-loop.js';
 import {
   type AttachmentInput,
   type AttachmentSource,
@@ -189,8 +191,10 @@ export class MessagingClient {
       },
       maxAttempts: this.#config.maxAttempts,
       sleep: this.#config.sleep,
+      ...(signal ? { signal } : {}),
       ...(correlationId !== undefined ? { correlationId } : {}),
-      retryNetworkFailure: (r) => !built.duplicateRisk || r.requestSent === 'no',
+      // A message or private reply Meta may have accepted (5xx, timeout, lost connection) is never sent again.
+      retryPolicy: built.duplicateRisk ? noDuplicateRetryPolicy : idempotentRetryPolicy,
     });
     return toSendResult(outcome, {
       built,

@@ -1,10 +1,13 @@
 /**
- * Maps a failed Send API attempt to the {@link AppError} class the service contract promises. The table is
- * data, evaluated in order; the first matching row wins. Messages are composed from codes only: Meta's free
- * text is never copied (it may quote the request).
+ * Maps a failed Send API attempt to the {@link AppError} class the service contract promises. The
+ * classification comes from the core error catalogue (the one source: `classifyGraphError`); the table only
+ * turns its category into the contract's class and code, with the HTTP status as the contract's fallback.
+ * Rows are data, evaluated in order; the first matching row wins. Messages are composed from codes only:
+ * Meta's free text is never copied (it may quote the request).
  */
 
-import { isRateLimitCode } from '../core/index.js';
+import { type Classification, classifyGraphError, isRateLimitCode } from '../core/classify.js';
+import { ERROR_CATALOGUE } from '../core/error-catalogue.js';
 import type { AttemptResult } from './attempt.js';
 import {
   type AppError,
@@ -20,17 +23,22 @@ import {
 import type { GraphErrorFields } from './graph-error-fields.js';
 
 /**
- * Graph codes that mean "rate limited", at any HTTP status (4, 17, 32, 613, 80001–80014): the core
- * classifier's list, re-exported under the messaging name.
+ * Graph codes that mean "rate limited", at any HTTP status (the catalogue's: 4, 17, 32, 341, 613,
+ * 80000–80014), under the messaging name.
  */
 export const isMessagingRateLimitCode: (code: number | undefined) => boolean = isRateLimitCode;
 
-/** Subcodes Meta uses for "sent outside of the allowed window" (Instagram 2534022, Messenger 2018278). */
-export const WINDOW_CLOSED_SUBCODES: ReadonlySet<number> = new Set([2534022, 2018278]);
+/**
+ * Subcodes Meta uses for "sent outside of the allowed window" (Instagram 2534022, Messenger 2018278): the
+ * catalogue's `messaging_window` / `wait_for_window` rows.
+ */
+export const WINDOW_CLOSED_SUBCODES: ReadonlySet<number> = new Set(
+  ERROR_CATALOGUE.filter((e) => e.category === 'messaging_window' && e.action === 'wait_for_window').flatMap(
+    (e) => (e.subcode === undefined ? [] : [e.subcode]),
+  ),
+);
 /** Subcode seen for "a private reply was already sent to this comment". */
 export const PRIVATE_REPLY_USED_SUBCODE = 2534025;
-/** (code, subcode) pairs meaning the recipient does not exist for this account. */
-const UNKNOWN_RECIPIENT_SUBCODES: ReadonlySet<number> = new Set([2018001, 2534014]);
 /** Code 551: "This person isn't available right now". */
 const RECIPIENT_UNAVAILABLE_CODE = 551;
 
@@ -46,7 +54,10 @@ export interface MappingContext {
 /** A mapped failure: the error to throw and whether the contract allows retrying it. */
 export interface MappedFailure {
   error: AppError;
+  /** The service contract's rule: rate limits, 5xx and network failures. */
   retryable: boolean;
+  /** The catalogue's `retryable` for this answer (e.g. code 2 "temporary service error" at HTTP 400). */
+  catalogueRetryable: boolean;
   rateLimited: boolean;
 }
 
@@ -69,7 +80,8 @@ type RowErrorClass =
 export interface SendErrorRow {
   /** Stable id of the row (used in docs and tests). */
   id: string;
-  match: (status: number, f: GraphErrorFields) => boolean;
+  /** `c`: the catalogue's classification of the answer. */
+  match: (status: number, f: GraphErrorFields, c: Classification) => boolean;
   /** Start of the error message (igkit's words; Meta's free text is never copied). */
   summary: string;
   /** The class thrown, and the `code` it carries. */
@@ -88,7 +100,7 @@ const row = (
   match: SendErrorRow['match'],
 ): SendErrorRow => ({ id, match, summary, errorClass, code, retryable });
 
-/** The status/code → error table, in evaluation order (the first matching row wins). */
+/** The catalogue category / HTTP status → error table, in evaluation order (the first matching row wins). */
 export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
   row(
     'rate_limit',
@@ -96,7 +108,7 @@ export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
     'RATE_LIMITED',
     true,
     'Instagram rate limit reached',
-    (s, f) => s === 429 || isMessagingRateLimitCode(f.code),
+    (s, _f, c) => s === 429 || c.category === 'rate_limit',
   ),
   row(
     'auth',
@@ -104,7 +116,7 @@ export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
     'TOKEN_INVALID',
     false,
     'Instagram rejected the access token (invalid or expired); re-authenticate',
-    (s, f) => s === 401 || f.code === 190,
+    (s, _f, c) => s === 401 || c.category === 'auth',
   ),
   row(
     'window',
@@ -112,7 +124,7 @@ export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
     'MESSAGING_WINDOW_CLOSED',
     false,
     'Message sent outside the allowed messaging window',
-    (_s, f) => f.subcode !== undefined && WINDOW_CLOSED_SUBCODES.has(f.subcode),
+    (_s, _f, c) => c.category === 'messaging_window' && c.action === 'wait_for_window',
   ),
   row(
     'private_reply_used',
@@ -120,7 +132,7 @@ export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
     'PRIVATE_REPLY_USED',
     false,
     'A private reply was already sent to this comment',
-    (_s, f) => f.subcode === PRIVATE_REPLY_USED_SUBCODE,
+    (_s, _f, c) => c.category === 'messaging_window',
   ),
   row(
     'permission',
@@ -128,7 +140,7 @@ export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
     'PERMISSION_DENIED',
     false,
     'The token or app lacks a permission or feature needed to send this message',
-    (s, f) => s === 403 || f.code === 10 || (f.code !== undefined && f.code >= 200 && f.code <= 299),
+    (s, _f, c) => s === 403 || c.category === 'permission',
   ),
   row(
     'recipient_unavailable',
@@ -136,7 +148,7 @@ export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
     'RECIPIENT_UNAVAILABLE',
     false,
     'The recipient is not available (blocked, restricted or deactivated)',
-    (_s, f) => f.code === RECIPIENT_UNAVAILABLE_CODE,
+    (_s, f, c) => c.category === 'recipient' && f.code === RECIPIENT_UNAVAILABLE_CODE,
   ),
   row(
     'not_found',
@@ -144,7 +156,7 @@ export const SEND_ERROR_TABLE: readonly SendErrorRow[] = Object.freeze([
     'RECIPIENT_NOT_FOUND',
     false,
     'The recipient was not found for this account',
-    (s, f) => s === 404 || (f.subcode !== undefined && UNKNOWN_RECIPIENT_SUBCODES.has(f.subcode)),
+    (s, _f, c) => s === 404 || c.category === 'recipient',
   ),
   row(
     'server_error',
@@ -187,7 +199,14 @@ export function mapErrorAnswer(status: number, fields: GraphErrorFields, ctx: Ma
     ...(fields.isTransient !== undefined ? { isTransient: fields.isTransient } : {}),
     attempts: ctx.attempts,
   };
-  const matched = SEND_ERROR_TABLE.find((r) => r.match(effectiveStatus, fields)) ?? UNEXPECTED_ROW;
+  const classification = classifyGraphError({
+    status: effectiveStatus,
+    ...(fields.code !== undefined ? { code: fields.code } : {}),
+    ...(fields.subcode !== undefined ? { subcode: fields.subcode } : {}),
+    ...(fields.isTransient !== undefined ? { isTransient: fields.isTransient } : {}),
+  });
+  const matched =
+    SEND_ERROR_TABLE.find((r) => r.match(effectiveStatus, fields, classification)) ?? UNEXPECTED_ROW;
   const where = [`HTTP ${status}`];
   if (fields.code !== undefined)
     where.push(`Graph code ${fields.code}${fields.subcode !== undefined ? `/${fields.subcode}` : ''}`);
@@ -200,6 +219,7 @@ export function mapErrorAnswer(status: number, fields: GraphErrorFields, ctx: Ma
         ? new TooManyRequestsError(message, ctx.retryAfterMs, options)
         : new (matched.errorClass as typeof BadRequestError)(message, options),
     retryable: matched.retryable,
+    catalogueRetryable: classification.retryable,
     rateLimited: matched.id === 'rate_limit',
   };
 }
@@ -227,6 +247,7 @@ export function mapNetworkFailure(
     error: new ServiceUnavailableError(summary, opts(ctx, details, code)),
     // Timeouts and connection failures may be retried; an abort or an over-long answer would not change.
     retryable: result.reason === 'timeout' || result.reason === 'network',
+    catalogueRetryable: false,
     rateLimited: false,
   };
 }

@@ -1,12 +1,12 @@
 /**
- * Turns the outcome of a `MessagingClient` send loop into its result: `sent`, `unknown` (the answer was lost
- * after the request may have reached Meta, so it is not repeated: the caller gets a reconciliation record),
- * or the definite `AppError`, thrown.
+ * Turns the outcome of a `MessagingClient` send loop into its result: `sent`, `unknown` (Meta may have
+ * accepted the send — a 5xx answer, a timeout, a connection lost after sending — so it is not repeated: the
+ * caller gets a reconciliation record), or the definite `AppError`, thrown.
  */
 import type { SendResult } from './client-types.js';
-import type { ServiceUnavailableError } from './errors.js';
+import type { InternalServerError, ServiceUnavailableError } from './errors.js';
 import { hashMessageText } from './reconcile.js';
-import type { SendLoopResult } from './send-loop.js';
+import { mayHaveBeenAccepted, type SendLoopResult } from './send-loop.js';
 import type { BuiltSend } from './send-requests.js';
 
 /** What the client knows about the send besides the loop's outcome. */
@@ -40,14 +40,14 @@ export function toSendResult(outcome: SendLoopResult, ctx: SendContext): SendRes
     };
   }
   const last = outcome.last;
-  if (built.duplicateRisk && last.kind === 'network' && last.requestSent === 'maybe') {
+  if (built.duplicateRisk && mayHaveBeenAccepted(last)) {
     const recipient = (ctx.body as { recipient: { id: string } | { comment_id: string } }).recipient;
     return {
       outcome: 'unknown',
       kind: built.kind,
       attempts: outcome.attempts,
       dedupeKey,
-      error: outcome.error as ServiceUnavailableError,
+      error: outcome.error as ServiceUnavailableError | InternalServerError,
       reconciliation: {
         dedupeKey,
         recipient,

@@ -2,15 +2,21 @@
  * The `sendInstagramMessage` service contract: one text message to one user, typed errors, contract retries
  * (rate limits, 5xx, network: 4 attempts, 1 s / 2 s / 4 s or Meta's requested wait up to 60 s), one audit
  * event per call and a security event per rate-limit answer.
+ *
+ * Duplicate risk (kept by contract): the contract retries 5xx answers, timeouts and dropped connections, and
+ * Meta may already have stored the message when one of those happens, so the user can receive it twice. Use
+ * `MessagingClient` when that matters: it never repeats such a send and reports `outcome: 'unknown'` with a
+ * reconciliation record instead.
  */
-import { DEFAULT_GRAPH_VERSION, GRAPH_HOSTS, realSleep } from '../core/index.js';
+import { DEFAULT_GRAPH_VERSION, GRAPH_HOSTS } from '../core/request-url.js';
+import { realSleep } from '../core/time.js';
 import { createSendTransport, postMessagesAttempt } from './attempt.js';
 import { createStderrAuditSink, type MessagingAuditSink, safeEmit } from './audit.js';
 import { auditCall, callSubject } from './call-audit.js';
 import { type AppError, ConfigurationError, InternalServerError } from './errors.js';
 import { MESSAGING_RETRY_DEFAULTS } from './retry-timing.js';
 import { MAX_TEXT_BYTES, withCorrelationId } from './send-input.js';
-import { runSendLoop, type SendLoopResult } from './send-loop.js';
+import { contractRetryPolicy, runSendLoop, type SendLoopResult } from './send-loop.js';
 import { buildText } from './send-requests.js';
 import type { InstagramSendMessageRequest, InstagramSendMessageResponse } from './types.js';
 
@@ -121,7 +127,7 @@ export function createInstagramService(options: InstagramServiceOptions = {}): I
         maxAttempts: MESSAGING_RETRY_DEFAULTS.attempts,
         sleep,
         correlationId: cid,
-        retryNetworkFailure: () => true,
+        retryPolicy: contractRetryPolicy,
         onRateLimit: ({ attempt, waitMs }) =>
           safeEmit(audit.logSecurityEvent.bind(audit), {
             correlationId: cid,

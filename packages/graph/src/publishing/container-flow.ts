@@ -7,14 +7,16 @@
  * a second container or a second post. Status reads are not retried by the client either; the poll loop
  * itself tolerates transient read failures (network, 5xx) until its deadline.
  */
-import type { Clock, GraphClient, RequestOptions, Sleep } from '../core/index.js';
+import type { GraphClient, RequestOptions } from '../core/client.js';
+import { sleepWithSignal } from '../core/retry.js';
+import type { Clock, Sleep } from '../core/time.js';
 import { DEFAULT_MAX_WAIT_MS, nextPollDelay, type PollScheduleOptions } from './poll-schedule.js';
 import {
   failure,
   PublishFailure,
   type PublishStep,
+  retryableSubcode,
   subcodeFromStatus,
-  TRANSIENT_MEDIA_SUBCODES,
   toPublishError,
 } from './publish-errors.js';
 
@@ -117,7 +119,7 @@ export async function waitForContainer(
         },
       );
     }
-    if (delay > 0) await ctx.sleep(delay, ctx.signal);
+    if (delay > 0) await sleepWithSignal(ctx.sleep, delay, ctx.signal);
     lastReadAtMs = ctx.clock.now() - start;
     reads++;
     let c: { status_code?: string; status?: string };
@@ -143,7 +145,7 @@ export async function waitForContainer(
         status: status ?? null,
       };
       if (subcode !== undefined) details['graphSubcode'] = subcode;
-      const retryable = subcode !== undefined && TRANSIENT_MEDIA_SUBCODES.has(subcode);
+      const retryable = retryableSubcode(subcode);
       throw failure(
         'CONTAINER_ERROR',
         c.status_code === 'EXPIRED'

@@ -23,7 +23,6 @@ export {
   MEDIA_SUBCODES,
   type PublishStep,
   subcodeFromStatus,
-  TRANSIENT_MEDIA_SUBCODES,
   toPublishError,
 } from './publish-errors.js';
 export * from './publish-plan.js';

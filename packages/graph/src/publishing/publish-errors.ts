@@ -1,8 +1,10 @@
 /**
- * Mapping Graph failures to the connector's result codes — from `status`/`code`/`subcode`/`category`/
- * `is_transient` only, never from message text.
+ * Mapping Graph failures to the connector's result codes. The classification (category, action, retryable)
+ * comes from the core error catalogue, the one source; this module only chooses the contract's result code
+ * from it (and, for MEDIA_ERROR, from the contract's list of media codes). Never from message text.
  */
-import { type GraphApiError, isGraphApiError, isGraphNetworkError, isRateLimitCode } from '../core/index.js';
+import { catalogueEntryForSubcode } from '../core/classify.js';
+import { type GraphApiError, isGraphApiError, isGraphNetworkError } from '../core/errors.js';
 import type { PublishErrorCode, PublishErrorInfo, PublishResult } from './types.js';
 
 /** Which call failed: container creation is special (code 100 there means bad media parameters). */
@@ -14,8 +16,13 @@ export const MEDIA_SUBCODES: ReadonlySet<number> = new Set([
   2207052, 2207053, 2207057, 2207077, 2207082,
 ]);
 
-/** Media subcodes worth retrying (Meta's media server failed to fetch/process; not the user's file). */
-export const TRANSIENT_MEDIA_SUBCODES: ReadonlySet<number> = new Set([2207003, 2207053, 2207077, 2207082]);
+/**
+ * Whether a bare subcode (from a container's `status` text) names a failure worth retrying, by the catalogue
+ * (e.g. 2207003/2207053/2207077/2207082, Meta's media server failing to fetch or process the file).
+ */
+export function retryableSubcode(subcode: number | undefined): boolean {
+  return catalogueEntryForSubcode(subcode)?.retryable === true;
+}
 
 /** Internal carrier for a typed failure inside a flow; the facade turns it into a result. */
 export class PublishFailure extends Error {
@@ -52,6 +59,7 @@ function graphDetails(e: GraphApiError): Record<string, unknown> {
 export function isMediaError(e: GraphApiError, step: PublishStep): boolean {
   const { code, subcode } = e;
   if (code === 100 && step === 'create') return true;
+  if (e.category === 'media') return true;
   if (code === 9004 || code === -2 || code === 352) return true;
   if (code !== undefined && code >= 36000 && code <= 36004) return true;
   return subcode !== undefined && MEDIA_SUBCODES.has(subcode);
@@ -78,27 +86,28 @@ export function toPublishError(error: unknown, step: PublishStep): PublishErrorI
   }
   const e = error;
   const details = { ...graphDetails(e), step };
-  // 4/2207051 is "restricted as suspected spam", not throttling: never auto-retry it.
-  if (e.code === 4 && e.subcode === 2207051)
-    return { code: 'API_ERROR', message: e.message, retryable: false, details };
-  if (e.status === 429 || isRateLimitCode(e.code) || e.category === 'rate_limit') {
-    return { code: 'RATE_LIMIT', message: e.message, retryable: true, details };
+  const info = (code: PublishErrorCode, retryable: boolean): PublishErrorInfo => ({
+    code,
+    message: e.message,
+    retryable,
+    details,
+  });
+  if (e.status === 429) return info('RATE_LIMIT', true);
+  switch (e.category) {
+    case 'rate_limit':
+      return info('RATE_LIMIT', true);
+    case 'auth':
+      return info('OAUTH_ERROR', false);
+    case 'publishing_limit':
+      // 9 / 9/2207042: the rolling 24 h quota (wait for a slot). 4/2207051 "suspected spam" is not a quota.
+      return e.action === 'backoff' ? info('PUBLISH_LIMIT', true) : info('API_ERROR', false);
+    default:
+      break;
   }
-  if (e.code === 190 || e.category === 'auth')
-    return { code: 'OAUTH_ERROR', message: e.message, retryable: false, details };
-  if (e.code === 9 || e.subcode === 2207042)
-    return { code: 'PUBLISH_LIMIT', message: e.message, retryable: true, details };
   // -2/2207020: the container expired (over 24 h) — the same outcome as a container whose status reads EXPIRED.
-  if (e.subcode === 2207020)
-    return { code: 'CONTAINER_ERROR', message: e.message, retryable: false, details };
-  if (isMediaError(e, step)) {
-    const retryable =
-      e.isTransient ||
-      (e.subcode !== undefined && TRANSIENT_MEDIA_SUBCODES.has(e.subcode)) ||
-      (e.code === -2 && e.subcode === undefined);
-    return { code: 'MEDIA_ERROR', message: e.message, retryable, details };
-  }
-  return { code: 'API_ERROR', message: e.message, retryable: e.retryable, details };
+  if (e.category === 'container' && e.subcode === 2207020) return info('CONTAINER_ERROR', e.retryable);
+  if (isMediaError(e, step)) return info('MEDIA_ERROR', e.retryable || e.isTransient);
+  return info('API_ERROR', e.retryable);
 }
 
 /**

@@ -186,6 +186,7 @@ async function runStages(
       plan.upload,
       {
         ...o.upload,
+        ...(ctx.signal && !o.upload.signal ? { signal: ctx.signal } : {}),
         onProgress: async (committed, total) => {
           // Checkpoint progress every 25 % so a resumed worker knows an upload was under way.
           if (committed < total && committed - lastRecorded >= total / 4) {

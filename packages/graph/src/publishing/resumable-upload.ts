@@ -7,6 +7,7 @@
  * there. The token is only sent to rupload.facebook.com or the Graph base URL's own origin.
  */
 import { DEFAULT_MAX_RESPONSE_BYTES, readTextUpTo } from '../core/body-limit.js';
+import { sleepWithSignal } from '../core/retry.js';
 import type { Sleep } from '../core/time.js';
 import { failure } from './publish-errors.js';
 import type { UploadSource } from './publish-plan.js';
@@ -35,6 +36,8 @@ export interface ResumableUploadOptions {
   maxStalls?: number;
   /** Pause before resuming after an interruption. @default no pause */
   sleep?: Sleep;
+  /** Aborts the upload: the request in flight and any pause (`NETWORK_ERROR`, `details.kind: 'aborted'`). */
+  signal?: AbortSignal;
   /** Called after every server-confirmed offset (e.g. to checkpoint progress). */
   onProgress?: (committed: number, total: number) => void | Promise<void>;
 }
@@ -143,13 +146,23 @@ export async function resumableUpload(
   let requests = 0;
   let interruptions = 0;
 
+  const signal = options.signal;
+  const deadline = (): AbortSignal =>
+    signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+  const abortedFailure = () =>
+    failure('NETWORK_ERROR', 'Upload aborted by the caller.', false, {
+      step: 'upload',
+      kind: 'aborted',
+      committedBytes: offset,
+      fileSize: src.size,
+    });
   const askOffset = async (): Promise<number | undefined> => {
     requests++;
     try {
       const res = await doFetch(url, {
         method: 'GET',
         headers: auth,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: deadline(),
       });
       return offsetFrom(await json(res, maxBytes));
     } catch {
@@ -165,12 +178,19 @@ export async function resumableUpload(
         fileSize: src.size,
       });
     }
-    if (options.sleep) await options.sleep(Math.min(30_000, 250 * 2 ** (interruptions - 1)));
+    if (options.sleep) {
+      try {
+        await sleepWithSignal(options.sleep, Math.min(30_000, 250 * 2 ** (interruptions - 1)), signal);
+      } catch {
+        throw abortedFailure();
+      }
+    }
     const server = await askOffset();
     if (server !== undefined) offset = Math.min(server, src.size);
   };
 
   try {
+    if (signal?.aborted) throw abortedFailure();
     if (startOffset > 0) offset = Math.min((await askOffset()) ?? 0, src.size);
     for (;;) {
       const body = await src.read(offset, chunk);
@@ -186,9 +206,10 @@ export async function resumableUpload(
             'content-type': 'application/octet-stream',
           },
           body,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: deadline(),
         });
       } catch {
+        if (signal?.aborted) throw abortedFailure();
         await interrupted('connection lost');
         continue;
       }

@@ -102,7 +102,7 @@ describe('classifyGraphError', () => {
   });
 
   it('classifies every rate-limit code as rate_limit/backoff whatever the HTTP status', () => {
-    const codes = [4, 17, 32, 613, ...Array.from({ length: 14 }, (_, i) => 80001 + i)];
+    const codes = [4, 17, 32, 341, 613, ...Array.from({ length: 15 }, (_, i) => 80000 + i)];
     for (const code of codes) {
       expect(isRateLimitCode(code)).toBe(true);
       for (const status of [400, 403, 500, 200]) {
@@ -112,7 +112,7 @@ describe('classifyGraphError', () => {
         });
       }
     }
-    for (const code of [undefined, 3, 100, 190, 80000, 80015, 612]) expect(isRateLimitCode(code)).toBe(false);
+    for (const code of [undefined, 3, 100, 190, 80015, 612]) expect(isRateLimitCode(code)).toBe(false);
   });
 
   it('lookup order: (code, subcode), then code, then status, then is_transient, then unknown', () => {

@@ -9,7 +9,7 @@ import {
   type UnknownOutcomeResult,
 } from '../../src/messaging/index.js';
 import { useNock } from '../helpers/nock.js';
-import { FakeClock, recordingSleep } from './helpers.js';
+import { FakeClock, recordingSleep, settle } from './helpers.js';
 
 const IG = 'https://graph.instagram.com';
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -69,20 +69,53 @@ describe('MessagingClient with an AbortSignal', () => {
   });
 
   it('aborting during the HTTP attempt: a message becomes outcome unknown, a sender action rejects', async () => {
-    nock(IG).post('/v26.0/me/messages').times(2).delay(500).reply(200, OK);
-    const { c, sleep } = client();
+    // A fetch that never answers: it settles only when its signal aborts (no wall-clock delay involved).
+    const started: AbortSignal[] = [];
+    const hanging = ((_url: unknown, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        const signal = init?.signal as AbortSignal;
+        started.push(signal);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      })) as typeof fetch;
+    const { c, sleep } = client({ fetch: hanging });
 
     const textCtrl = new AbortController();
     const text = c.sendText('U1', 'maybe delivered', { ...OPEN, signal: textCtrl.signal });
-    setTimeout(() => textCtrl.abort(), 20);
+    await until(() => started.length === 1);
+    textCtrl.abort();
     const res = (await text) as UnknownOutcomeResult;
     expect(res).toMatchObject({ outcome: 'unknown', attempts: 1, kind: 'text' });
     expect(res.error).toMatchObject({ code: 'ABORTED', details: { requestSent: 'maybe' } });
 
     const actionCtrl = new AbortController();
     const action = c.senderAction('U1', 'typing_on', { ...OPEN, signal: actionCtrl.signal });
-    setTimeout(() => actionCtrl.abort(), 20);
+    await until(() => started.length === 2);
+    actionCtrl.abort();
     await expect(action).rejects.toMatchObject({ name: 'ServiceUnavailableError', code: 'ABORTED' });
     expect(sleep.calls).toEqual([]);
   });
+
+  it('aborting during a retry wait ends the send at once, even with a sleep that ignores signals (issue 12)', async () => {
+    nock(IG).post('/v26.0/me/messages').reply(429, {}, { 'Retry-After': '60' });
+    const later = nock(IG).post('/v26.0/me/messages').reply(200, OK);
+    const clock = new FakeClock(NOW);
+    // A sleep that only the fake clock can end, and that never looks at the signal.
+    const deaf = (ms: number): Promise<void> => clock.sleep(ms);
+    const { c } = client({ sleep: deaf, clock });
+    const ctrl = new AbortController();
+    const pending = c.sendText('U1', 'hi', { ...OPEN, signal: ctrl.signal }).catch((e: unknown) => e);
+    await until(() => clock.pending === 1);
+    expect(clock.sleeps).toEqual([60_000]);
+    ctrl.abort(new Error('caller gave up'));
+    const err = await pending;
+    expect(err).toMatchObject({ name: 'TooManyRequestsError', code: 'RATE_LIMITED' });
+    expect(clock.now()).toBe(NOW); // no virtual time passed: the wait ended on the abort, not on the timer
+    expect(later.isDone()).toBe(false);
+  });
 });
+
+/** Turns the event loop until `done()` holds (bounded; no timers). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await settle();
+  expect(done()).toBe(true);
+}

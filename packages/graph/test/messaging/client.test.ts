@@ -437,17 +437,49 @@ describe('input checks before any call', () => {
 });
 
 describe('retries and duplicate risk', () => {
-  it('retries rate limits (Retry-After honoured) and 5xx, then succeeds', async () => {
+  it('retries rate limits (Retry-After honoured) and catalogue-retryable 4xx answers, then succeeds', async () => {
     nock(IG)
       .post('/v26.0/me/messages')
       .reply(400, graphError(613), { 'Retry-After': '2' })
       .post('/v26.0/me/messages')
-      .reply(500, graphError(2))
+      .reply(400, graphError(2))
       .post('/v26.0/me/messages')
       .reply(200, OK);
     const { c, sleep } = client();
     await expect(c.sendText('U1', 'hi', OPEN)).resolves.toMatchObject({ outcome: 'sent', attempts: 3 });
     expect(sleep.calls).toEqual([2000, 2000]);
+  });
+
+  it('a 5xx after Meta stored the message is never sent again: outcome unknown (issue 12 finding 3)', async () => {
+    let stored = 0;
+    const scope = nock(IG)
+      .post('/v26.0/me/messages')
+      .times(2)
+      .reply(() => {
+        stored += 1; // the server keeps the message, then fails to answer properly
+        return [502, '<html><title>502 Bad Gateway</title></html>'];
+      });
+    const { c, sleep } = client();
+    const res = (await c.sendText('U1', 'only once', {
+      ...OPEN,
+      dedupeKey: 'k-502',
+    })) as UnknownOutcomeResult;
+    expect(res).toMatchObject({ outcome: 'unknown', attempts: 1, dedupeKey: 'k-502', kind: 'text' });
+    expect(res.error).toMatchObject({ name: 'InternalServerError', code: 'META_SERVER_ERROR' });
+    expect(res.reconciliation).toMatchObject({ dedupeKey: 'k-502', recipient: { id: 'U1' }, kind: 'text' });
+    expect(stored).toBe(1);
+    expect(scope.isDone()).toBe(false);
+    expect(sleep.calls).toEqual([]);
+  });
+
+  it('idempotent sends (sender actions) are retried after a 5xx', async () => {
+    nock(IG).post('/v26.0/me/messages').reply(503, graphError(2)).post('/v26.0/me/messages').reply(200, {});
+    const { c, sleep } = client();
+    await expect(c.senderAction('U1', 'typing_on', OPEN)).resolves.toMatchObject({
+      outcome: 'sent',
+      attempts: 2,
+    });
+    expect(sleep.calls).toEqual([1000]);
   });
 
   it('retries a connection that was refused (never sent)', async () => {
@@ -632,12 +664,12 @@ describe('limiter refusals and interrupted waits', () => {
   });
 
   it('a sleep that rejects ends the retries with the failure being waited out', async () => {
-    const scope = nock(IG).post('/v26.0/me/messages').reply(500, graphError(2));
+    const scope = nock(IG).post('/v26.0/me/messages').reply(400, graphError(613));
     const later = nock(IG).post('/v26.0/me/messages').reply(200, OK);
     const { c } = client({ sleep: () => Promise.reject(new Error('stop')) });
     await expect(c.sendText('U1', 'hi', { ...OPEN, correlationId: 'corr-z' })).rejects.toMatchObject({
-      name: 'InternalServerError',
-      code: 'META_SERVER_ERROR',
+      name: 'TooManyRequestsError',
+      code: 'RATE_LIMITED',
       correlationId: 'corr-z',
     });
     expect(scope.isDone()).toBe(true);

@@ -69,7 +69,7 @@ const rows: Row[] = [
     'RECIPIENT_UNAVAILABLE',
   ),
   row('HTTP 429', 429, {}, TooManyRequestsError, 'RATE_LIMITED', true),
-  ...[4, 17, 32, 613, 80002, 80006].flatMap((code) =>
+  ...[4, 17, 32, 341, 613, 80000, 80002, 80006].flatMap((code) =>
     [200, 400, 401, 403, 404, 500, 503].map((status) =>
       row(
         `rate-limit code ${code} at HTTP ${status}`,
@@ -159,10 +159,10 @@ describe('status/code → error class mapping', () => {
     });
   }
 
-  it('rate-limit codes: 4, 17, 32, 613 and 80001–80014, nothing else', () => {
-    const rateCodes = [4, 17, 32, 613, ...Array.from({ length: 14 }, (_, i) => 80001 + i)];
+  it("rate-limit codes are the catalogue's: 4, 17, 32, 341, 613 and 80000–80014, nothing else", () => {
+    const rateCodes = [4, 17, 32, 341, 613, ...Array.from({ length: 15 }, (_, i) => 80000 + i)];
     for (const code of rateCodes) expect(isMessagingRateLimitCode(code)).toBe(true);
-    for (const code of [undefined, 1, 2, 10, 100, 190, 200, 368, 551, 612, 614, 80000, 80015]) {
+    for (const code of [undefined, 1, 2, 10, 100, 190, 200, 368, 551, 612, 614, 80015]) {
       expect(isMessagingRateLimitCode(code)).toBe(false);
     }
   });

@@ -35,7 +35,10 @@ export async function syncedTime(emu: RunningEmulator) {
 export async function emulatorWithAccount(
   seed = 7,
 ): Promise<{ emu: RunningEmulator; account: EmulatedAccount }> {
-  const emu = await startEmulator({ seed });
+  // The emulator's base clock stands still: emulated time moves only when a test's sleep advances it, so
+  // what the client sees does not depend on how long the machine takes (no wall clock).
+  const base = Date.UTC(2026, 10, 23, 12, 0, 0);
+  const emu = await startEmulator({ seed, clock: { now: () => base } });
   const a = await emu.control.createAccount({ username: 'brand' });
   return { emu, account: { igUserId: a.igUserId, accessToken: a.accessToken } };
 }
