@@ -53,7 +53,9 @@ describe('README', () => {
     expect(readme).toMatch(/^npm test\b/m);
   });
 
-  it('has TypeScript snippets, and each compiles against the packages (a broken one would not)', () => {
+  it('has TypeScript snippets, and each compiles against the packages (a broken one would not)', {
+    timeout: 90_000,
+  }, () => {
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     const broken = "import { NoSuchExport } from '@igkit/graph';\nNoSuchExport;\n";
     const errors = typeErrors([...blocks, broken]);

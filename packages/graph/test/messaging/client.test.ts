@@ -546,13 +546,17 @@ describe('retries and duplicate risk', () => {
   });
 
   it('sender actions are safe to repeat: a timeout is retried', async () => {
-    nock(IG)
-      .post('/v26.0/me/messages')
-      .delay(200)
-      .reply(200, OK)
-      .post('/v26.0/me/messages')
-      .reply(200, { recipient_id: 'U1' });
-    const { c, sleep } = client({ timeoutMs: 20 });
+    // First attempt never answers (it ends when the client's timeout aborts it); the second answers at once.
+    let calls = 0;
+    const fetch = ((_url: unknown, init?: RequestInit) => {
+      calls += 1;
+      if (calls === 2) return Promise.resolve(Response.json({ recipient_id: 'U1' }));
+      return new Promise<Response>((_resolve, reject) => {
+        const signal = init?.signal as AbortSignal;
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    }) as typeof globalThis.fetch;
+    const { c, sleep } = client({ timeoutMs: 20, fetch });
     await expect(c.senderAction('U1', 'typing_on', OPEN)).resolves.toMatchObject({
       outcome: 'sent',
       attempts: 2,

@@ -142,14 +142,28 @@ describe('Publisher: stages are durable before the next step', () => {
 
 describe('Publisher: ambiguous media_publish is reconciled, never repeated blindly', () => {
   it('a timeout, then status FINISHED → publishes again once: one post', async () => {
+    // media_publish never answers: the client's timeout (not a wall-clock race with other calls) ends it.
+    const publishUrl = `${G}/v18.0/${IG}/media_publish`;
+    let hung = false;
+    const fetch = ((url: string, init?: RequestInit) => {
+      if (!hung && String(url).startsWith(publishUrl)) {
+        hung = true;
+        return new Promise<Response>((_resolve, reject) => {
+          const signal = init?.signal as AbortSignal;
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
+      }
+      return globalThis.fetch(url, init);
+    }) as typeof globalThis.fetch;
     const client = new GraphClient({
       accessToken: TOKEN,
       version: 'v18.0',
-      timeoutMs: 30,
+      timeoutMs: 200,
       retry: false,
       governor: false,
+      fetch,
     });
-    mockReadyContainer('c1').delay(300).reply(200, { id: 'never-seen' });
+    mockReadyContainer('c1');
     nock(G).get('/v18.0/c1').query({ fields: 'status_code' }).reply(200, { status_code: 'FINISHED' });
     mockPublish('c1', 'm1');
     const r = await publisher({ client }).publish(reel, {
