@@ -17,11 +17,14 @@ export const MEDIA_SUBCODES: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Whether a bare subcode (from a container's `status` text) names a failure worth retrying, by the catalogue
- * (e.g. 2207003/2207053/2207077/2207082, Meta's media server failing to fetch or process the file).
+ * Whether a bare subcode (from a container's `status` text) names a media failure worth retrying, by the
+ * catalogue: a `media` row marked retryable (2207003/2207053/2207077/2207082, Meta's media server failing to
+ * fetch or process the file). Other retryable rows (e.g. -1/2207001 server error) concern the request, not a
+ * container that already ended in ERROR.
  */
 export function retryableSubcode(subcode: number | undefined): boolean {
-  return catalogueEntryForSubcode(subcode)?.retryable === true;
+  const entry = catalogueEntryForSubcode(subcode);
+  return entry?.category === 'media' && entry.retryable;
 }
 
 /** Internal carrier for a typed failure inside a flow; the facade turns it into a result. */

@@ -114,8 +114,17 @@ describe('GraphClient retries', () => {
   });
 
   it('retries a timed-out GET', async () => {
-    nock(FB).get('/v26.0/me').delay(1_000).reply(200, {}).get('/v26.0/me').reply(200, { id: '2' });
-    const { c, sleeps } = setup({ timeoutMs: 20 });
+    // The first GET never answers (the client's timeout ends it); the retry answers at once.
+    let calls = 0;
+    const fetch = ((_url: unknown, init?: RequestInit) => {
+      calls += 1;
+      if (calls > 1) return Promise.resolve(Response.json({ id: '2' }));
+      return new Promise<Response>((_resolve, reject) => {
+        const signal = init?.signal as AbortSignal;
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    }) as typeof globalThis.fetch;
+    const { c, sleeps } = setup({ timeoutMs: 20, fetch });
     expect(await c.get('/me')).toEqual({ id: '2' });
     expect(sleeps).toEqual([250]);
   });
