@@ -3,7 +3,8 @@
  * what the retry and duplicate-risk logic needs: success, "Meta answered with an error", or "no answer" with
  * whether the request may have reached Meta.
  */
-import { GraphClient, type GraphNetworkError, isGraphApiError, isGraphNetworkError } from '../core/index.js';
+import { GraphClient } from '../core/client.js';
+import { type GraphNetworkError, isGraphApiError, isGraphNetworkError } from '../core/errors.js';
 import { ConfigurationError } from './errors.js';
 import { type GraphErrorFields, graphErrorFields, readGraphError } from './graph-error-fields.js';
 

@@ -1,6 +1,8 @@
 /** Validated settings of a `MessagingClient`, resolved once from its options. */
 import { createHash } from 'node:crypto';
-import { DEFAULT_GRAPH_VERSION, type GraphClient, realSleep } from '../core/index.js';
+import type { GraphClient } from '../core/client.js';
+import { DEFAULT_GRAPH_VERSION } from '../core/request-url.js';
+import { realSleep } from '../core/time.js';
 import { createSendTransport } from './attempt.js';
 import type { MessagingClientOptions } from './client-types.js';
 import { ConfigurationError } from './errors.js';
@@ -47,7 +49,7 @@ export function resolveClientConfig(options: MessagingClientOptions): ClientConf
     options.graph ??
     createSendTransport({
       accessToken: token as string,
-      host: options.baseUrl ?? options.login,
+      host: options.host ?? options.baseUrl ?? options.login,
       version: options.version ?? DEFAULT_GRAPH_VERSION,
       now,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

@@ -1,5 +1,5 @@
 /** Options and results of `MessagingClient`. */
-import type { GraphClient } from '../core/index.js';
+import type { GraphClient } from '../core/client.js';
 import type { InternalServerError, ServiceUnavailableError } from './errors.js';
 import type { SendLimiter } from './limiter.js';
 import type { CommentState, ConversationState } from './policy.js';
@@ -31,7 +31,12 @@ export interface MessagingClientOptions {
    * — with only `graph` given — its base URL).
    */
   igUserId?: string;
-  /** Base URL replacing the login's default host, e.g. the emulator (ignored when `graph` is given). */
+  /**
+   * `'facebook'`, `'instagram'` or a base URL, as in `GraphClient` (ignored when `graph` is given).
+   * @default the login's host
+   */
+  host?: 'facebook' | 'instagram' | (string & {});
+  /** Same as `host` given a URL (the earlier name, still accepted; `host` wins if both). */
   baseUrl?: string;
   /** Graph API version (ignored when `graph` is given). @default 'v26.0' */
   version?: string;

@@ -6,6 +6,7 @@
  * `outcome: 'unknown'` with a reconciliation record.
  */
 import { randomUUID } from 'node:crypto';
+import type { InstagramMessage } from '../webhooks/types.js';
 import { postMessagesAttempt } from './attempt.js';
 import { type ClientConfig, resolveClientConfig } from './client-config.js';
 import type {
@@ -47,7 +48,6 @@ import {
   type SenderAction,
 } from './send-requests.js';
 import { toSendResult } from './send-result.js';
-import type { InstagramMessage } from './types.js';
 
 /** A policy-aware, rate-limited Instagram Send API client. */
 export class MessagingClient {

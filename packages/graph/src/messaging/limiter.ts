@@ -7,7 +7,7 @@
  * FIFO; a send is refused at once (typed `SendQueueFullError`) when the queue is full or its predicted wait
  * exceeds `maxWaitMs`. Clock and sleep are injectable, so tests run on a fake clock.
  */
-import { realSleep } from '../core/index.js';
+import { realSleep } from '../core/time.js';
 import { SendQueueFullError } from './errors.js';
 import { DEFAULT_SEND_RATES, type SendClass, type SendLimiterOptions, type SendRate } from './send-rates.js';
 

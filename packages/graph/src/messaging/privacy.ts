@@ -3,7 +3,7 @@
  * Only values of at least {@link MIN_SECRET_LENGTH} characters are treated as secrets (shorter strings
  * are too common to redact meaningfully).
  */
-import { redact } from '../core/index.js';
+import { redact } from '../core/redact.js';
 
 /** Shortest string treated as a secret. */
 const MIN_SECRET_LENGTH = 6;

@@ -5,8 +5,8 @@
  * The record holds a keyed hash of the text (HMAC-SHA256), never the text.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { InstagramMessage } from '../webhooks/types.js';
 import type { SendKind } from './send-requests.js';
-import type { InstagramMessage } from './types.js';
 
 /** What the caller stores to reconcile an `outcome: 'unknown'` send. Contains no message content. */
 export interface ReconciliationRecord {

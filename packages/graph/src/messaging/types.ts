@@ -28,44 +28,5 @@ export interface InstagramApiError {
   };
 }
 
-/** One attachment of an inbound (or echoed) message. */
-export interface InstagramMessageAttachment {
-  /** `image`, `video`, `audio`, `file`, `share`, `story_mention`, `ig_reel`, `reel`, `ig_post`, … */
-  type: string;
-  /** CDN URL of the media, when Meta sends one. */
-  url?: string;
-  /** Extra payload fields (e.g. `ig_post_media_id`, `title`, `reel_video_id`), as sent. */
-  payload?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * An Instagram direct message as parsed from a webhook (`messaging[].message`), inbound or echo.
- * Holds the message text: treat it as content (never log it).
- */
-export interface InstagramMessage {
-  /** Message id (`mid`). */
-  mid: string;
-  /** Id of the account the webhook was delivered for (`entry.id`). */
-  accountId: string;
-  /** Sender id: the user's IGSID for inbound messages, the business id for echoes. */
-  senderId: string;
-  /** Recipient id: the business id for inbound messages, the user's IGSID for echoes. */
-  recipientId: string;
-  /** When the message was sent, in ms since the epoch (normalised from s or ms). */
-  timestamp: number;
-  /** Text, when the message has any. */
-  text?: string;
-  attachments: InstagramMessageAttachment[];
-  /** True for echoes of messages the business sent (`is_echo`). */
-  isEcho: boolean;
-  /** True when the user deleted (unsent) the message. */
-  isDeleted: boolean;
-  /** True when Meta could not represent the message (`is_unsupported`). */
-  isUnsupported: boolean;
-  /** Payload of the quick reply the user tapped. */
-  quickReplyPayload?: string;
-  /** The message (`mid`) or story this message replies to. */
-  replyTo?: { mid?: string; story?: { id?: string; url?: string } };
-  /** Ad / ig.me referral that accompanied the message. */
-  referral?: { ref?: string; source?: string; type?: string; adId?: string };
-}
+/** Inbound messages are parsed from webhooks: their types live with the webhook types. */
+export type { InstagramMessage, InstagramMessageAttachment } from '../webhooks/types.js';

@@ -2,16 +2,11 @@
  * `InstagramConnector`: the seed contract, as a thin facade over {@link GraphClient} and the container flow.
  * Publishing methods never throw for API or input failures; they resolve `{ success: false, error }`.
  */
-import {
-  type Clock,
-  Governor,
-  GRAPH_HOSTS,
-  GraphClient,
-  isGraphApiError,
-  realSleep,
-  type Sleep,
-  systemClock,
-} from '../core/index.js';
+import { GraphClient } from '../core/client.js';
+import { isGraphApiError } from '../core/errors.js';
+import { Governor } from '../core/governor.js';
+import { GRAPH_HOSTS } from '../core/request-url.js';
+import { type Clock, realSleep, type Sleep, systemClock } from '../core/time.js';
 import type { FlowContext } from './container-flow.js';
 import { fetchMediaInsights } from './insights.js';
 import type { PostInsights } from './insights-metrics.js';
@@ -40,7 +35,9 @@ function connectorClient(config: InstagramConfig, clock: Clock, sleep: Sleep): G
   return new GraphClient({
     accessToken: config.accessToken,
     host: config.host ?? 'facebook',
-    ...(config.apiVersion ? { version: config.apiVersion } : {}),
+    ...((config.apiVersion ?? config.version)
+      ? { version: (config.apiVersion ?? config.version) as string }
+      : {}),
     ...(config.appSecret ? { appSecret: config.appSecret } : {}),
     ...(config.fetch ? { fetch: config.fetch } : {}),
     clock,
@@ -130,12 +127,14 @@ export class InstagramConnector implements Connector {
    */
   async publishContainer(containerId: string, options?: PublishOptions): Promise<PublishResult> {
     return this.#guard(async () => {
+      // Meta's container node does not say what it holds: the kind is unknown, not guessed (a reel reported as
+      // a feed image would also hide it from the post-publish reconciliation).
       const plan: PublishPlan = {
-        kind: 'IMAGE',
+        kind: 'UNKNOWN',
         children: [],
         parent: {},
-        parentMedia: 'image',
-        productType: 'FEED',
+        parentMedia: 'unknown',
+        productType: 'UNKNOWN',
         preflight: [],
       };
       return this.#run(plan, { stage: 'container_created', data: { containerId } }, options);

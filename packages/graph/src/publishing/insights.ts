@@ -2,7 +2,8 @@
  * Media insights over the Graph client: pick the metric set for the API version and product type, ask, and
  * when Meta rejects some metrics drop them and ask again (recording them as `missing`).
  */
-import { type GraphClient, isGraphApiError } from '../core/index.js';
+import type { GraphClient } from '../core/client.js';
+import { isGraphApiError } from '../core/errors.js';
 import { noRetry } from './container-flow.js';
 import {
   type InsightsProductType,

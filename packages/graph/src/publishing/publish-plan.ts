@@ -16,7 +16,8 @@ export const CAROUSEL_LIMITS = Object.freeze({ min: 2, max: 10 });
 export type PublishKind = 'feed' | 'carousel' | 'reel' | 'story';
 
 /** The `media_type` of the container that gets published (for metadata). */
-export type PublishedContainerKind = 'IMAGE' | 'REELS' | 'CAROUSEL' | 'STORIES';
+/** What the published container holds; `UNKNOWN` for a container published by id (its kind is not readable). */
+export type PublishedContainerKind = 'IMAGE' | 'REELS' | 'CAROUSEL' | 'STORIES' | 'UNKNOWN';
 
 /** A local video file to upload with the resumable (rupload) flow instead of a URL. */
 export type UploadSource = { data: Uint8Array } | { path: string };
@@ -39,11 +40,11 @@ export interface PublishPlan {
   /** The container that is published (`children` is filled in at run time for carousels). */
   parent: ContainerParams;
   /** Whether the parent is a video (polled) — images are usually FINISHED at once but are polled too. */
-  parentMedia: MediaKind | 'carousel';
+  parentMedia: MediaKind | 'carousel' | 'unknown';
   /** Final caption (for matching the post after an ambiguous publish). */
   caption?: string;
-  /** `media_product_type` the published media will have. */
-  productType: 'FEED' | 'REELS' | 'STORY';
+  /** `media_product_type` the published media will have (`UNKNOWN` when publishing an existing container). */
+  productType: 'FEED' | 'REELS' | 'STORY' | 'UNKNOWN';
   /** URLs to preflight, with their targets. */
   preflight: Array<{ url: string; target: MediaTarget }>;
   /** Resumable upload source, when uploading a local file. */

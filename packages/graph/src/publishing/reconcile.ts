@@ -53,28 +53,34 @@ export async function findPublishedMedia(
   plan: PublishPlan,
   publishStartedAt: number,
 ): Promise<string | undefined> {
-  const edge = plan.productType === 'STORY' ? 'stories' : 'media';
-  let rows: MediaRow[];
-  try {
-    const body = await ctx.client.get<{ data?: MediaRow[] }>(
-      `/${ctx.igUserId}/${edge}`,
-      { fields: 'id,timestamp,caption,media_type,media_product_type', limit: 25 },
-      noRetry(ctx.signal),
-    );
-    rows = Array.isArray(body?.data) ? body.data : [];
-  } catch {
-    return undefined;
+  const unknown = plan.kind === 'UNKNOWN';
+  // A container published by id may be a story: then look at both edges.
+  const edges = plan.productType === 'STORY' ? ['stories'] : unknown ? ['media', 'stories'] : ['media'];
+  const rows: MediaRow[] = [];
+  for (const edge of edges) {
+    try {
+      const body = await ctx.client.get<{ data?: MediaRow[] }>(
+        `/${ctx.igUserId}/${edge}`,
+        { fields: 'id,timestamp,caption,media_type,media_product_type', limit: 25 },
+        noRetry(ctx.signal),
+      );
+      if (Array.isArray(body?.data)) rows.push(...body.data);
+    } catch {
+      return undefined;
+    }
   }
   const since = publishStartedAt - 120_000;
   const candidates = rows.filter((m) => {
     const t = typeof m.timestamp === 'string' ? Date.parse(m.timestamp) : Number.NaN;
     if (!Number.isFinite(t) || t < since) return false;
+    if (typeof m.id !== 'string') return false;
+    // Unknown kind (published by container id): any media of the window counts; exactly one must remain.
+    if (unknown) return true;
     if (m.media_product_type !== undefined && m.media_product_type !== plan.productType) return false;
     if (plan.kind === 'CAROUSEL' && m.media_type !== 'CAROUSEL_ALBUM') return false;
     if (plan.kind !== 'CAROUSEL' && m.media_type === 'CAROUSEL_ALBUM') return false;
     // Meta may strip '@' from captions for non-admin readers, so compare without it.
-    if (plan.productType !== 'STORY' && noAt(m.caption) !== noAt(plan.caption)) return false;
-    return typeof m.id === 'string';
+    return plan.productType === 'STORY' || noAt(m.caption) === noAt(plan.caption);
   });
   return candidates.length === 1 ? String(candidates[0]!.id) : undefined;
 }

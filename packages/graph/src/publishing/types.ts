@@ -1,7 +1,8 @@
 /**
  * The seed `InstagramConnector` contract types (kept exact) plus the optional extras igkit adds.
  */
-import type { Clock, GraphClient, Sleep } from '../core/index.js';
+import type { GraphClient } from '../core/client.js';
+import type { Clock, Sleep } from '../core/time.js';
 import type { PostInsights } from './insights-metrics.js';
 
 export type { PostInsights } from './insights-metrics.js';
@@ -11,8 +12,10 @@ export interface InstagramConfig {
   accessToken: string;
   /** The Instagram professional account id (IG user id). */
   instagramAccountId: string;
-  /** `'vNN.N'`, used verbatim in paths. @default DEFAULT_GRAPH_VERSION (current stable) */
+  /** `'vNN.N'`, used verbatim in paths (the seed contract's name). @default DEFAULT_GRAPH_VERSION (current stable) */
   apiVersion?: string;
+  /** Same as `apiVersion`, under the name `GraphClient` and `MessagingClient` use (`apiVersion` wins if both). */
+  version?: string;
   /** `'facebook'` (default, https://graph.facebook.com), `'instagram'`, or a base URL (e.g. the emulator's). */
   host?: 'facebook' | 'instagram' | (string & {});
   /** Adds `appsecret_proof` to every call. */

@@ -1,6 +1,7 @@
 /** The `message` object of a `messaging[]` item → {@link InstagramMessage}. */
-import type { InstagramMessage, InstagramMessageAttachment } from '../messaging/types.js';
+
 import { arr, type Obj, obj, optional, str } from './json-read.js';
+import type { InstagramMessage, InstagramMessageAttachment } from './types.js';
 
 /** Attachments `{ type, payload: { url, … } }`; entries without a type are skipped. */
 function parseAttachments(v: unknown): InstagramMessageAttachment[] {
