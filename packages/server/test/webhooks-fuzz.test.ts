@@ -2,7 +2,7 @@
  * Property: arbitrary bodies and headers thrown at the receiver never crash it, never get a 5xx for bad input,
  * and never get an unsigned (or wrongly signed) body processed.
  */
-import { signWebhookBody } from '@igkit/graph';
+import { signWebhookBody } from '@igkit/graph/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listInbox } from '../src/store/inbox.js';

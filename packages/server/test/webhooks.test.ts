@@ -279,6 +279,15 @@ describe.each(ENGINES)('webhook pipeline (%s)', (engine) => {
     expect(JSON.stringify(rows)).not.toContain('Seed contract text');
   });
 
+  it('keeps numeric ids above 2^53 exact from the raw delivery to the inbox', async () => {
+    await setup();
+    const big = '17841400000000003';
+    const raw = `{"object":"instagram","entry":[{"id":${h.account.igUserId},"time":${h.clock.now()},"messaging":[{"sender":{"id":${big}},"recipient":{"id":${h.account.igUserId}},"timestamp":${h.clock.now()},"message":{"mid":"m_big","text":"hi"}}]}]}`;
+    expect((await rx.signedPost(raw)).status).toBe(200);
+    const [entry] = await listInbox(h.db);
+    expect(entry?.senderId).toBe(big);
+  });
+
   it('stores unknown kinds as such and counts them', async () => {
     await setup();
     const body = {

@@ -88,9 +88,9 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
         401,
       );
     }
-    let body: unknown;
+    const text = raw.bytes.toString('utf8');
     try {
-      body = JSON.parse(raw.bytes.toString('utf8'));
+      JSON.parse(text);
     } catch {
       await keepRejected(deps, raw.bytes, 'INVALID_JSON');
       outcome('invalid_json');
@@ -103,7 +103,8 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
     }
     let parsed: ReturnType<typeof parseWebhook>;
     try {
-      parsed = parseWebhook(body);
+      // The text, not the parsed value: the library keeps numeric ids above 2^53 exact only when it parses.
+      parsed = parseWebhook(text);
     } catch {
       await keepRejected(deps, raw.bytes, 'NOT_A_WEBHOOK');
       outcome('not_a_webhook');

@@ -1,7 +1,8 @@
 /** Serves a service's webhook receiver over real HTTP on a loopback port, and subscribes it at the emulator. */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { GraphClient, signWebhookBody } from '@igkit/graph';
+import { GraphClient } from '@igkit/graph';
+import { signWebhookBody } from '@igkit/graph/testing';
 import { Hono } from 'hono';
 import type { Harness } from './harness.js';
 
