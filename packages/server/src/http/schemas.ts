@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { AuditRow } from '../audit/audit-log.js';
+import { invalid } from '../errors.js';
 import type { Account } from '../store/accounts.js';
 import type { ApiKey } from '../store/api-keys.js';
 import { SCOPES } from '../store/api-keys.js';
@@ -321,4 +322,31 @@ export function decodeCursor(cursor: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Keyset paging over a numeric id: the `afterId` a cursor carries under `key`, or `undefined` without a cursor.
+ * A cursor that is not one of ours is a VALIDATION error on `cursor`.
+ */
+export function afterIdOf(cursor: string | undefined, key: string): string | undefined {
+  if (cursor === undefined) return undefined;
+  const value = (decodeCursor(cursor) as Record<string, unknown> | undefined)?.[key];
+  if (typeof value !== 'string' || !/^\d{1,18}$/.test(value))
+    throw invalid('cursor', 'cursor', 'expected a nextCursor value from a previous page');
+  return value;
+}
+
+/** A page of `limit` rows out of `limit + 1` fetched, with the cursor to the next page when there is one. */
+export function idPage<R extends { id: string }, J>(
+  rows: readonly R[],
+  limit: number,
+  key: string,
+  toJson: (row: R) => J,
+): { data: J[]; nextCursor?: string } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map(toJson),
+    ...(rows.length > limit && last ? { nextCursor: encodeCursor({ [key]: last.id }) } : {}),
+  };
 }

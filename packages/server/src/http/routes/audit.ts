@@ -1,9 +1,8 @@
 /** `/v1/audit`: query by time, resource and correlation id (cursor paging), and an NDJSON export. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type AuditQuery, queryAudit } from '../../audit/audit-log.js';
-import { invalid } from '../../errors.js';
 import { type AppEnv, requireScope } from '../auth.js';
-import { AuditListSchema, auditJson, decodeCursor, encodeCursor } from '../schemas.js';
+import { AuditListSchema, afterIdOf, auditJson, idPage } from '../schemas.js';
 import { errors, json, type RouteDeps, secured } from './common.js';
 
 const AuditFilter = z.object({
@@ -49,28 +48,14 @@ export function auditRoutes({ service }: RouteDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      let afterId: string | undefined;
-      if (q.cursor !== undefined) {
-        const cur = decodeCursor(q.cursor) as { a?: unknown } | undefined;
-        if (typeof cur?.a !== 'string' || !/^\d{1,18}$/.test(cur.a))
-          throw invalid('cursor', 'cursor', 'expected a nextCursor value from a previous page');
-        afterId = cur.a;
-      }
+      const afterId = afterIdOf(q.cursor, 'a');
       const limit = q.limit ?? 100;
       const rows = await queryAudit(service.db, {
         ...toQuery(q),
         ...(afterId ? { afterId } : {}),
         limit: limit + 1,
       });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return c.json(
-        {
-          data: page.map(auditJson),
-          ...(rows.length > limit && last ? { nextCursor: encodeCursor({ a: last.id }) } : {}),
-        },
-        200,
-      );
+      return c.json(idPage(rows, limit, 'a', auditJson), 200);
     },
   );
 

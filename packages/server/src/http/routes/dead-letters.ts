@@ -3,15 +3,14 @@
  * replay (idempotent: an event processed since is a no-op) and discard. Every action is audited.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { invalid } from '../../errors.js';
 import { listDeadLetters } from '../../store/dead-letters.js';
 import { type AppEnv, hasScope, requireScope } from '../auth.js';
 import {
+  afterIdOf,
   DeadLetterListSchema,
   DeadLetterSchema,
   deadLetterJson,
-  decodeCursor,
-  encodeCursor,
+  idPage,
   LimitQuery,
 } from '../schemas.js';
 import { errors, IdParam, json, type RouteDeps, secured } from './common.js';
@@ -40,13 +39,7 @@ export function deadLetterRoutes({ service }: RouteDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      let afterId: string | undefined;
-      if (q.cursor !== undefined) {
-        const cur = decodeCursor(q.cursor) as { d?: unknown } | undefined;
-        if (typeof cur?.d !== 'string' || !/^\d{1,18}$/.test(cur.d))
-          throw invalid('cursor', 'cursor', 'expected a nextCursor value from a previous page');
-        afterId = cur.d;
-      }
+      const afterId = afterIdOf(q.cursor, 'd');
       const limit = q.limit ?? 50;
       const rows = await listDeadLetters(service.db, {
         ...(q.queue ? { queue: q.queue } : {}),
@@ -54,15 +47,7 @@ export function deadLetterRoutes({ service }: RouteDeps) {
         ...(afterId ? { afterId } : {}),
         limit: limit + 1,
       });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return c.json(
-        {
-          data: page.map(deadLetterJson),
-          ...(rows.length > limit && last ? { nextCursor: encodeCursor({ d: last.id }) } : {}),
-        },
-        200,
-      );
+      return c.json(idPage(rows, limit, 'd', deadLetterJson), 200);
     },
   );
 

@@ -1,9 +1,9 @@
 /** `/v1/webhook-inbox` (admin): the durable webhook inbox, one row per event (never the payload in clear). */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { invalid, ServiceError } from '../../errors.js';
+import { ServiceError } from '../../errors.js';
 import { getInboxEntry, type InboxEntry, listInbox } from '../../store/inbox.js';
 import { type AppEnv, requireScope } from '../auth.js';
-import { decodeCursor, encodeCursor, LimitQuery } from '../schemas.js';
+import { afterIdOf, idPage, LimitQuery } from '../schemas.js';
 import { errors, IdParam, json, type RouteDeps, secured } from './common.js';
 
 export const InboxEntrySchema = z
@@ -65,13 +65,7 @@ export function inboxRoutes({ service }: RouteDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      let afterId: string | undefined;
-      if (q.cursor !== undefined) {
-        const cur = decodeCursor(q.cursor) as { w?: unknown } | undefined;
-        if (typeof cur?.w !== 'string' || !/^\d{1,18}$/.test(cur.w))
-          throw invalid('cursor', 'cursor', 'expected a nextCursor value from a previous page');
-        afterId = cur.w;
-      }
+      const afterId = afterIdOf(q.cursor, 'w');
       const limit = q.limit ?? 50;
       const rows = await listInbox(service.db, {
         ...(q.status ? { status: q.status } : {}),
@@ -79,15 +73,7 @@ export function inboxRoutes({ service }: RouteDeps) {
         ...(afterId ? { afterId } : {}),
         limit: limit + 1,
       });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return c.json(
-        {
-          data: page.map(inboxJson),
-          ...(rows.length > limit && last ? { nextCursor: encodeCursor({ w: last.id }) } : {}),
-        },
-        200,
-      );
+      return c.json(idPage(rows, limit, 'w', inboxJson), 200);
     },
   );
   app.openapi(
