@@ -51,5 +51,7 @@ export { type MessagingModuleOptions, messagingModule } from './messaging/index.
 export type { MessagingControl, MessagingState, UserAttachmentInput } from './messaging/module.js';
 export { createModules } from './modules.js';
 export type { PublishingState } from './publishing/index.js';
+// The media-URL convention as files, for a media preflight that must not touch the network.
+export { emulatedMediaFetch, mediaKindOfUrl } from './publishing/media-files.js';
 export { type DeliveryTimers, type WebhooksModuleOptions, webhooksModule } from './webhooks/index.js';
 export type { WebhookSettings, WebhooksControl, WebhooksState } from './webhooks/module.js';

@@ -4,9 +4,17 @@
  * workers (role `worker` or `all`); `stop()` stops taking work, lets in-flight jobs finish and closes the store.
  */
 import { randomUUID } from 'node:crypto';
-import { type Clock, type Sleep, systemClock } from '@igkit/graph';
+import {
+  type Clock,
+  type MediaTarget,
+  type PreflightResult,
+  preflightMedia,
+  type Sleep,
+  systemClock,
+} from '@igkit/graph';
 import type { Hono } from 'hono';
 import type { ServiceConfig } from './config/config.js';
+import type { ServiceError } from './errors.js';
 import type { GraphTarget } from './graph/graph-target.js';
 import { type PgBoss, startBoss } from './jobs/boss.js';
 import {
@@ -28,6 +36,7 @@ import {
   type QueueMessageInput,
   queueMessage,
 } from './messaging/send-message.js';
+import { type OperationsOverview, operationsOverview } from './operations/overview.js';
 import { connectAccount } from './scheduler/accounts.js';
 import {
   handleInsightsJob,
@@ -38,6 +47,7 @@ import {
 } from './scheduler/publish-post.js';
 import {
   cancelPost,
+  publicUrl,
   reschedulePost,
   type SchedulePostInput,
   schedulePost,
@@ -45,6 +55,7 @@ import {
 import type { Account, AccountInput } from './store/accounts.js';
 import type { Db } from './store/db.js';
 import type { DeadLetter } from './store/dead-letters.js';
+import { UsageRecorder } from './store/graph-usage.js';
 import { insertInsights } from './store/insights.js';
 import type { MessageRecord } from './store/messages.js';
 import { openStore } from './store/open-store.js';
@@ -82,6 +93,11 @@ export interface ServiceOptions {
   webhookHandlers?: WebhookHandlers[];
   /** Webhook secrets when they do not come from the environment (the embedded emulator's app). */
   webhookSecrets?: { appSecret: string; verifyToken: string };
+  /**
+   * Serves every media URL the media preflight reads (the embedded emulator's media files): nothing leaves the
+   * process, so the SSRF address check (which needs DNS) is replaced by the scheduler's public-URL rule.
+   */
+  mediaFetch?: typeof fetch;
 }
 
 export interface Service {
@@ -121,6 +137,10 @@ export interface Service {
   readonly handlers: QueueHandlers;
   /** Re-seals every secret sealed with a previous key. */
   rotateSecrets(): Promise<{ resealed: number }>;
+  /** The library's media preflight of one URL for one target (compose: checked before saving). */
+  preflightMedia(url: string, target: MediaTarget): Promise<PreflightResult>;
+  /** Queue depths, dead letters, and per account its usage over time and publishing quota. */
+  operations(opts: { since: Date }): Promise<OperationsOverview>;
   /** Starts this process's queue workers and the hourly token sweep. */
   startWorkers(): Promise<void>;
   stop(): Promise<void>;
@@ -160,7 +180,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     if (ownsDb) await db.close().catch(() => {});
     throw e;
   }
-  const graph: GraphTarget = options.graph ?? { baseUrl: config.graphUrl, appSecret: config.metaAppSecret };
+  const target: GraphTarget = options.graph ?? { baseUrl: config.graphUrl, appSecret: config.metaAppSecret };
+  // Usage headers are also kept over time (the dashboard's rate-limit chart), one sample per account-minute.
+  const usage = new UsageRecorder(db);
+  const graph: GraphTarget = {
+    ...target,
+    observe(event, accountId) {
+      target.observe?.(event, accountId);
+      if (event.usage)
+        usage
+          .record(accountId, event.usage.maxPercent, now())
+          .catch((e: unknown) => log.warn({ err: (e as Error).message }, 'usage sample not stored'));
+    },
+  };
   const workerId = options.workerId ?? randomUUID();
   const ctx = { db, boss, now, vault };
   const publishDeps: PublishDeps = {
@@ -273,6 +305,29 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     replayDeadLetter: (id, opts) => replayDeadLetter(deadLetterDeps, id, opts),
     discardDeadLetter: (id, opts) => discardDeadLetter(deadLetterDeps, id, opts),
     purgeMessages,
+    async preflightMedia(url, mediaTarget) {
+      if (!options.mediaFetch) return preflightMedia(url, mediaTarget);
+      try {
+        publicUrl('url', url);
+      } catch (e) {
+        const reason =
+          (e as ServiceError).details['rule'] === 'public_url' ? 'private_address' : 'invalid_url';
+        const message = (e as Error).message;
+        return {
+          ok: false,
+          code: 'MEDIA_ERROR',
+          reason,
+          message,
+          retryable: false,
+          details: { reason, url },
+        };
+      }
+      return preflightMedia(url, mediaTarget, {
+        fetch: options.mediaFetch,
+        allowHosts: [new URL(url).hostname],
+      });
+    },
+    operations: (opts) => operationsOverview({ db, boss, vault, log, graph, clock, sleep }, opts),
     async startWorkers() {
       const deps = { db, boss, log, now };
       await work(deps, 'publish-post', handlers['publish-post'], {

@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { withCorrelation } from '../log/logger.js';
 import type { Service } from '../service.js';
 import type { AppEnv } from './auth.js';
+import { defaultDashboardDir, mountDashboard } from './dashboard.js';
 import { DOCS_PAGE } from './docs-page.js';
 import { errorBody, STATUS_OF, sendError, toErrorResponse, validationError } from './errors.js';
 import type { HealthReport } from './health.js';
@@ -21,7 +22,9 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { keyRoutes } from './routes/keys.js';
 import { messagingRoutes } from './routes/messaging.js';
+import { operationsRoutes } from './routes/operations.js';
 import { postRoutes } from './routes/posts.js';
+import { sessionRoutes } from './routes/session.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -33,6 +36,8 @@ export interface ApiDeps {
   mount?: (app: Hono<AppEnv>) => void;
   /** Largest JSON body the API accepts. @default 1 MiB */
   maxBodyBytes?: number;
+  /** The built dashboard (served at `/`). @default {@link defaultDashboardDir}; `false` serves none */
+  dashboardDir?: string | false;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -69,6 +74,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/v1/keys', keyRoutes({ service }));
   app.route('/v1', messagingRoutes({ service }));
   app.route('/v1/webhook-inbox', inboxRoutes({ service }));
+  app.route('/v1/session', sessionRoutes({ service }));
+  app.route('/v1', operationsRoutes({ service }));
 
   const HealthSchema = z
     .object({
@@ -126,7 +133,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
     },
   });
   app.get('/docs', (c) => c.html(DOCS_PAGE));
-  app.get('/', (c) => c.redirect('/docs'));
+  if (deps.dashboardDir !== false) mountDashboard(app, deps.dashboardDir ?? defaultDashboardDir());
+  else app.get('/', (c) => c.redirect('/docs'));
 
   app.notFound((c) => sendError(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => {

@@ -74,7 +74,7 @@ export function publishRequestOf(p: {
  * Media URLs Meta will fetch must be public: an address literal in a loopback, private, link-local or other
  * non-public range, or a local-only name, is refused before anything fetches it (SSRF through scheduled posts).
  */
-function publicUrl(field: string, raw: string): void {
+export function publicUrl(field: string, raw: string): void {
   let url: URL | undefined;
   try {
     url = new URL(raw);

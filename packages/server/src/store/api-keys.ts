@@ -77,6 +77,12 @@ export async function touchApiKey(q: Queryable, id: string, at: Date): Promise<v
   );
 }
 
+/** A key record by id (revoked ones included), or undefined. */
+export async function getApiKey(q: Queryable, id: string): Promise<ApiKey | undefined> {
+  const r = await q.query<Row>('SELECT * FROM api_keys WHERE id = $1', [id]);
+  return r.rows[0] ? fromRow(r.rows[0]) : undefined;
+}
+
 export async function listApiKeys(q: Queryable): Promise<ApiKey[]> {
   const r = await q.query<Row>('SELECT * FROM api_keys ORDER BY created_at, id');
   return r.rows.map(fromRow);

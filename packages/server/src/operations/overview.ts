@@ -1,0 +1,96 @@
+/**
+ * The operations view (dashboard, `GET /v1/operations`): queue depths and open dead letters per queue, and per
+ * account its Graph usage over time (from the usage headers), its publishing quota as Meta reports it now
+ * (`content_publishing_limit`, one read per account) and the posts igkit published in the last 24 h.
+ */
+import { type Clock, type PublishingLimit, readPublishingLimit, type Sleep } from '@igkit/graph';
+import { type GraphTarget, graphClientFor } from '../graph/graph-target.js';
+import type { PgBoss } from '../jobs/boss.js';
+import { QUEUE_NAMES } from '../jobs/queues.js';
+import type { Logger } from '../log/logger.js';
+import { type Account, accountToken, listAccounts } from '../store/accounts.js';
+import type { Db } from '../store/db.js';
+import { type UsageSample, usageSince } from '../store/graph-usage.js';
+import type { Vault } from '../vault/vault.js';
+
+export interface OperationsDeps {
+  db: Db;
+  boss: PgBoss;
+  vault: Vault;
+  log: Logger;
+  graph: GraphTarget;
+  clock: Clock;
+  sleep: Sleep;
+}
+
+export interface QueueOverview {
+  name: string;
+  depth: number;
+  deadLetters: number;
+}
+
+export interface AccountOverview {
+  account: Account;
+  usage: Array<{ at: Date; maxPercent: number }>;
+  publishedLast24h: number;
+  /** Meta's answer, or the error code when it could not be read. */
+  publishingLimit: PublishingLimit | { errorCode: string };
+}
+
+export interface OperationsOverview {
+  queues: QueueOverview[];
+  accounts: AccountOverview[];
+}
+
+async function liveLimit(
+  deps: OperationsDeps,
+  account: Account,
+): Promise<AccountOverview['publishingLimit']> {
+  if (account.status !== 'active') return { errorCode: 'ACCOUNT_REAUTH_REQUIRED' };
+  const accessToken = await accountToken(deps.db, deps.vault, account.id);
+  if (!accessToken) return { errorCode: 'NO_TOKEN' };
+  const client = graphClientFor(deps.graph, deps, { ...account, accessToken }, 'dashboard');
+  try {
+    return await readPublishingLimit({ client, igUserId: account.id, clock: deps.clock, sleep: deps.sleep });
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    return { errorCode: typeof code === 'number' || typeof code === 'string' ? String(code) : 'NETWORK' };
+  }
+}
+
+export async function operationsOverview(
+  deps: OperationsDeps,
+  opts: { since: Date },
+): Promise<OperationsOverview> {
+  const dead = await deps.db.query<{ queue: string; n: number }>(
+    `SELECT queue, count(*)::int AS n FROM dead_letters WHERE status = 'open' GROUP BY queue`,
+  );
+  const deadBy = new Map(dead.rows.map((r) => [r.queue, r.n]));
+  const queues: QueueOverview[] = [];
+  for (const name of QUEUE_NAMES)
+    queues.push({ name, depth: await deps.boss.getQueueSize(name), deadLetters: deadBy.get(name) ?? 0 });
+
+  const now = deps.clock.now();
+  const published = await deps.db.query<{ account_id: string; n: number }>(
+    `SELECT account_id, count(*)::int AS n FROM posts WHERE state = 'published' AND published_at > $1
+     GROUP BY account_id`,
+    [new Date(now - 24 * 3600_000)],
+  );
+  const publishedBy = new Map(published.rows.map((r) => [r.account_id, r.n]));
+  const samples = await usageSince(deps.db, opts.since);
+  const usageBy = new Map<string, UsageSample[]>();
+  for (const s of samples) {
+    const list = usageBy.get(s.accountId) ?? [];
+    list.push(s);
+    usageBy.set(s.accountId, list);
+  }
+  const accounts: AccountOverview[] = [];
+  for (const account of await listAccounts(deps.db))
+    accounts.push({
+      account,
+      usage: (usageBy.get(account.id) ?? []).map((s) => ({ at: s.at, maxPercent: s.maxPercent })),
+      publishedLast24h: publishedBy.get(account.id) ?? 0,
+      publishingLimit: await liveLimit(deps, account),
+    });
+  return { queues, accounts };
+}
