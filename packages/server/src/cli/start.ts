@@ -31,7 +31,12 @@ export async function runStart(opts: StartCommandOptions): Promise<number> {
   const config = loadConfig();
   if (opts.role) config.role = opts.role;
   const log = createLogger({ level: config.logLevel });
-  const run = await startIgkit({ config, log, emulatorPort: emulatorPort(process.env) });
+  const run = await startIgkit({
+    config,
+    log,
+    emulatorPort: emulatorPort(process.env),
+    ...(process.env['IGKIT_DASHBOARD_DIR'] ? { dashboardDir: process.env['IGKIT_DASHBOARD_DIR'] } : {}),
+  });
   // With --json, stdout holds exactly one JSON document; everything for people goes to stderr.
   const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
 

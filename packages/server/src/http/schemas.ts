@@ -82,9 +82,15 @@ export const PostEventSchema = z
   })
   .openapi('PostEvent');
 
-export const PostWithTimelineSchema = PostSchema.extend({ timeline: z.array(PostEventSchema) }).openapi(
-  'PostWithTimeline',
-);
+export const PostWithTimelineSchema = PostSchema.extend({
+  timeline: z.array(PostEventSchema),
+  stages: z
+    .array(z.object({ stage: z.string(), at: z.string() }))
+    .openapi({
+      description:
+        "Publishing stages as first reached (started, children_created, container_created, ready, publish_attempted, published)",
+    }),
+}).openapi('PostWithTimeline');
 
 export const SchedulePostSchema = z
   .object({

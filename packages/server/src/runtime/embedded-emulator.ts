@@ -11,6 +11,8 @@ export interface EmbeddedEmulator {
   emulator: RunningEmulator;
   account: CreatedAccount;
   user: { igsid: string; username: string };
+  /** Serves media URLs by the emulator's convention (the media preflight reads these instead of the internet). */
+  mediaFetch: typeof fetch;
   close(): Promise<void>;
 }
 
@@ -45,5 +47,12 @@ export async function startEmbeddedEmulator(opts: { host: string; port: number }
   // Short video processing so the demo's reel is ready in seconds.
   await emulator.control.settings(account.igUserId, { videoProcessingMs: 3000 });
   const user = await emulator.control.createUser({ username: 'hungry_customer' });
-  return { url: emulator.url, emulator, account, user, close: () => emulator.close() };
+  return {
+    url: emulator.url,
+    emulator,
+    account,
+    user,
+    mediaFetch: mod.emulatedMediaFetch(),
+    close: () => emulator.close(),
+  };
 }

@@ -24,6 +24,8 @@ export interface StartOptions {
   log: Logger;
   /** Port of the embedded emulator. @default 8788 (IGKIT_EMULATOR_PORT) */
   emulatorPort?: number;
+  /** The built dashboard to serve at `/`. @default the installed `@igkit/dashboard` (IGKIT_DASHBOARD_DIR) */
+  dashboardDir?: string | false;
 }
 
 export interface RunningIgkit {
@@ -101,7 +103,12 @@ export async function startIgkit(options: StartOptions): Promise<RunningIgkit> {
   };
   let service: Service;
   try {
-    service = await createService({ config, log, graph });
+    service = await createService({
+      config,
+      log,
+      graph,
+      ...(emulator ? { mediaFetch: emulator.mediaFetch } : {}),
+    });
   } catch (e) {
     await emulator?.close();
     throw e;
@@ -156,6 +163,7 @@ export async function startIgkit(options: StartOptions): Promise<RunningIgkit> {
         service,
         metrics: m,
         health,
+        ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
         ...(canReceive
           ? { mount: (root) => root.route('/webhooks', service.webhookApp({ onOutcome: m.observeWebhook })) }
           : {}),

@@ -65,11 +65,18 @@ export class PgCheckpointStore implements CheckpointStore {
     condition: { owner: string; expectedVersion: number; leaseMs: number },
   ): Promise<Checkpoint | undefined> {
     const now = this.#now();
+    // The stage's first arrival is also logged (a post's timeline), in the same statement.
     const r = await this.#q.query<Row>(
-      `UPDATE publish_checkpoints
-       SET stage = $2, data = $3, version = version + 1, lease_expires_at = $6, updated_at = $5
-       WHERE key = $1 AND version = $4 AND lease_owner = $7 AND lease_expires_at > $5
-       RETURNING *`,
+      `WITH u AS (
+         UPDATE publish_checkpoints
+         SET stage = $2, data = $3, version = version + 1, lease_expires_at = $6, updated_at = $5
+         WHERE key = $1 AND version = $4 AND lease_owner = $7 AND lease_expires_at > $5
+         RETURNING *
+       ), logged AS (
+         INSERT INTO publish_stage_log (key, stage, at) SELECT key, stage, updated_at FROM u
+         ON CONFLICT DO NOTHING
+       )
+       SELECT * FROM u`,
       [
         key,
         update.stage,
@@ -81,6 +88,15 @@ export class PgCheckpointStore implements CheckpointStore {
       ],
     );
     return r.rows[0] ? fromRow(r.rows[0]) : undefined;
+  }
+
+  /** When each stage of `key` was first reached, in order. */
+  async stages(key: string): Promise<Array<{ stage: PublishStage; at: Date }>> {
+    const r = await this.#q.query<{ stage: PublishStage; at: string }>(
+      'SELECT stage, at FROM publish_stage_log WHERE key = $1 ORDER BY at, stage',
+      [key],
+    );
+    return r.rows.map((x) => ({ stage: x.stage, at: new Date(Number(x.at)) }));
   }
 
   async release(key: string, owner: string): Promise<void> {

@@ -1,6 +1,7 @@
 /** `/v1/posts`: schedule, list (filters, cursor paging), get with timeline, cancel, reschedule, publish now, insights. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { invalid, ServiceError } from '../../errors.js';
+import { PgCheckpointStore } from '../../store/checkpoints.js';
 import { postInsights } from '../../store/insights.js';
 import { getPost, listPosts, postTimeline } from '../../store/posts.js';
 import { type AppEnv, requireScope } from '../auth.js';
@@ -136,7 +137,15 @@ export function postRoutes(deps: RouteDeps) {
     async (c) => {
       const post = await mustGet(c.req.valid('param').id);
       const timeline = await postTimeline(service.db, post.id);
-      return c.json({ ...postJson(post), timeline: timeline.map(postEventJson) }, 200);
+      const stages = await new PgCheckpointStore(service.db).stages(`post:${post.id}`);
+      return c.json(
+        {
+          ...postJson(post),
+          timeline: timeline.map(postEventJson),
+          stages: stages.map((x) => ({ stage: x.stage, at: x.at.toISOString() })),
+        },
+        200,
+      );
     },
   );
 

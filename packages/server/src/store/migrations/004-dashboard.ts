@@ -18,4 +18,11 @@ CREATE TABLE graph_usage (
   max_percent real NOT NULL,
   PRIMARY KEY (account_id, at)
 );
+
+CREATE TABLE publish_stage_log (
+  key text NOT NULL,
+  stage text NOT NULL,
+  at bigint NOT NULL,
+  PRIMARY KEY (key, stage)
+);
 `;
