@@ -153,6 +153,6 @@ export function emulatedMediaFetch(): typeof fetch {
         headers: { 'content-range': `bytes */${file.size}` },
       });
     headers.set('content-range', `bytes ${from}-${to}/${file.size}`);
-    return new Response(slice(file.head, from, to), { status: 206, headers });
+    return new Response(new Uint8Array(slice(file.head, from, to)), { status: 206, headers });
   };
 }
