@@ -3,12 +3,16 @@
 export const fmtDateTime = (iso: string | undefined) =>
   iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
 
+/** With seconds (timelines, where steps are seconds apart). */
+export const fmtPrecise = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
 export const fmtTime = (iso: string) =>
   new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** "3 h 12 min", "45 min", "2 d 4 h". */
 export function fmtDuration(ms: number): string {
-  const m = Math.max(0, Math.round(ms / 60_000));
+  const m = Math.max(0, Math.floor(ms / 60_000));
   const d = Math.floor(m / 1440);
   const h = Math.floor((m % 1440) / 60);
   const min = m % 60;

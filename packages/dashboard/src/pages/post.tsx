@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { Badge, describeError, ErrorState, Loading } from '../components/status';
 import { api, can, type Post, type PostEvent, type Session } from '../lib/api';
-import { fmtDateTime, STATE_LABEL, toLocalInput } from '../lib/format';
+import { fmtDateTime, fmtPrecise, STATE_LABEL, toLocalInput } from '../lib/format';
 import { useLoad } from '../lib/use-load';
 
 type PostWithTimeline = Post & { timeline: PostEvent[]; stages: Array<{ stage: string; at: string }> };
@@ -30,7 +30,7 @@ function entriesOf(p: PostWithTimeline): Entry[] {
   const states: Entry[] = p.timeline.map((e) => ({
     at: e.at,
     title: STATE_LABEL[e.to] ?? e.to,
-    detail: reasonOf(e),
+    ...(e.reason !== e.to || Object.keys(e.details).length ? { detail: reasonOf(e) } : {}),
     kind: `state-${e.to}`,
   }));
   const stages: Entry[] = p.stages
@@ -64,9 +64,7 @@ function Preview({ post }: { post: Post }) {
       <ol class="media-preview">
         {post.media.map((m, i) => (
           <li key={`${i}-${m.url}`}>
-            <span class="muted">
-              {i + 1}. {m.kind ?? 'media'}
-            </span>{' '}
+            <span class="muted">{m.kind ?? 'media'}</span>{' '}
             <a href={m.url} rel="noreferrer noopener" target="_blank">
               {m.url}
             </a>
@@ -193,7 +191,7 @@ export function PostPage({ id, session }: { id: string; session: Session }) {
         <ol class="timeline">
           {entriesOf(p).map((e, i) => (
             <li key={`${e.at}-${i}`} class={e.kind}>
-              <time dateTime={e.at}>{fmtDateTime(e.at)}</time> <strong>{e.title}</strong>
+              <time dateTime={e.at}>{fmtPrecise(e.at)}</time> <strong>{e.title}</strong>
               {e.detail && <span class="muted"> — {e.detail}</span>}
             </li>
           ))}
