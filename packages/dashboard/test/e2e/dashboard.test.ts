@@ -7,6 +7,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApiKey } from '../../../server/src/store/api-keys.js';
 import { insertDeadLetter } from '../../../server/src/store/dead-letters.js';
 import { type Running, seriousViolations, startDashboard } from './harness.js';
 
@@ -234,6 +235,86 @@ describe('dashboard', () => {
       .map((l) => JSON.parse(l) as { action: string });
     expect(lines.map((l) => l.action)).toEqual(['dead_letter.replay']);
     await expectAccessible(page, 'operations');
+  });
+
+  it('reschedules, publishes now and cancels from the post page', async () => {
+    const { service } = env.run;
+    const accountId = env.run.emulator?.account.igUserId as string;
+    const later = (days: number) => new Date(Date.now() + days * 86_400_000);
+    const media = [{ url: 'https://cdn.example.com/action.jpg?w=1080&h=1080' }];
+    const a = await service.schedulePost({ accountId, kind: 'feed', media, publishAt: later(2) });
+    const b = await service.schedulePost({ accountId, kind: 'feed', media, publishAt: later(3) });
+    await page.goto(`${env.url}/posts/${a.id}`);
+    await page.getByRole('heading', { name: 'Actions' }).waitFor();
+    const target = later(5);
+    const p = (n: number) => String(n).padStart(2, '0');
+    await page
+      .getByLabel('New time')
+      .fill(
+        `${target.getFullYear()}-${p(target.getMonth() + 1)}-${p(target.getDate())}T${p(target.getHours())}:${p(target.getMinutes())}`,
+      );
+    await page.getByRole('button', { name: 'Reschedule' }).click();
+    await expect.poll(() => page.getByRole('status').last().textContent()).toContain('Reschedule: done.');
+    const moved = await service.db.query<{ publish_at: Date }>('SELECT publish_at FROM posts WHERE id = $1', [
+      a.id,
+    ]);
+    expect(Math.abs(new Date(moved.rows[0]?.publish_at as Date).getTime() - target.getTime())).toBeLessThan(
+      60_000,
+    );
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await until('the post to be published', async () =>
+      (await page.getByRole('heading', { name: /Feed post/ }).textContent())?.includes('published')
+        ? true
+        : undefined,
+    );
+    expect(await page.getByRole('heading', { name: 'Actions' }).count()).toBe(0);
+    await page.goto(`${env.url}/posts/${b.id}`);
+    await page.getByRole('button', { name: 'Cancel post' }).click();
+    await until('the post to be cancelled', async () =>
+      (await page.getByRole('heading', { name: /Feed post/ }).textContent())?.includes('cancelled')
+        ? true
+        : undefined,
+    );
+    const state = await service.db.query<{ state: string }>('SELECT state FROM posts WHERE id = $1', [b.id]);
+    expect(state.rows[0]?.state).toBe('cancelled');
+  });
+
+  it('reorders carousel items by dragging', async () => {
+    await page.goto(`${env.url}/compose`);
+    await page.getByLabel('Carousel').check();
+    for (const [i, n] of ['one', 'two', 'three'].entries()) {
+      if (i === 2) await page.getByRole('button', { name: 'Add media' }).click();
+      await page.getByLabel(`Media ${i + 1} URL`).fill(`https://cdn.example.com/${n}.jpg`);
+    }
+    await page.locator('[data-media-index="2"]').dragTo(page.locator('[data-media-index="0"]'));
+    const order = await page
+      .locator('.media-list input[type="url"]')
+      .evaluateAll((els) => els.map((e) => new URL((e as unknown as { value: string }).value).pathname));
+    expect(order).toEqual(['/three.jpg', '/one.jpg', '/two.jpg']);
+  });
+
+  it('a key without message or admin scopes gets clear empty states, not errors', async () => {
+    const { key } = await createApiKey(
+      env.run.service.db,
+      { name: 'viewer', scopes: ['posts:read'] },
+      new Date(),
+    );
+    const ctx = await env.browser.newContext({ bypassCSP: true });
+    const p = await ctx.newPage();
+    await p.goto(`${env.url}/signin`);
+    await p.getByLabel('API key').fill(key);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'Schedule' }).waitFor();
+    for (const [path, text] of [
+      ['/inbox', 'Your API key cannot read messages'],
+      ['/compose', 'Your API key cannot schedule posts'],
+      ['/operations', 'need an API key with the admin scope'],
+    ] as const) {
+      await p.goto(`${env.url}${path}`);
+      await p.getByText(text).waitFor();
+      await expectAccessible(p, `${path} (viewer)`);
+    }
+    await ctx.close();
   });
 
   it('fits a phone: no page scrolls sideways at 390 px', async () => {
