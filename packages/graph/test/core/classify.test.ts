@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  classifyGraphError,
-  ERROR_CATALOGUE,
-  ERROR_CATALOGUE_VERSION,
-  isRateLimitCode,
-} from '../../src/core/index.js';
+import { classifyGraphError, isRateLimitCode } from '../../src/core/classify.js';
+import { ERROR_CATALOGUE, ERROR_CATALOGUE_VERSION } from '../../src/core/error-catalogue.js';
 
 // Every (code, subcode) pair named in shared/reference/ig-publishing-api.md §4.2/4.3/5.3 and
 // ig-messaging-webhooks.md §2.3/3.1. `undefined` subcode = the code on its own.

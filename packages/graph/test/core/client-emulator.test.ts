@@ -6,12 +6,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../emulator/src/index.js';
-import {
-  type GraphApiError,
-  GraphClient,
-  type GraphClientOptions,
-  type Sleep,
-} from '../../src/core/index.js';
+import { GraphClient, type GraphClientOptions } from '../../src/core/client.js';
+import type { GraphApiError } from '../../src/core/errors.js';
+import { recordingSleep } from '../helpers/fake-time.js';
 
 let emu: RunningEmulator;
 
@@ -22,10 +19,8 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const sleeps: number[] = [];
-const sleep: Sleep = async (ms) => {
-  sleeps.push(ms);
-};
+const sleep = recordingSleep();
+const sleeps = sleep.calls;
 const clientFor = (opts: Partial<GraphClientOptions> & { accessToken: string }) =>
   new GraphClient({ host: emu.url, governor: false, sleep, random: () => 0.5, ...opts });
 

@@ -1,12 +1,12 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
+import { GraphClient } from '../../src/core/client.js';
 import {
   GraphApiError,
-  GraphClient,
   GraphNetworkError,
   isGraphApiError,
   isGraphNetworkError,
-} from '../../src/core/index.js';
+} from '../../src/core/errors.js';
 import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-errors-token-xyz987';

@@ -1,6 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { Governor, GraphClient, isGraphApiError } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
+import { isGraphApiError } from '../../src/core/errors.js';
+import { Governor } from '../../src/core/governor.js';
 import { fakeTime } from '../helpers/fake-time.js';
 import { useNock } from '../helpers/nock.js';
 
@@ -34,8 +36,9 @@ describe('GraphClient + Governor', () => {
     await c.get('/me'); // learns 95 %
     await c.get('/me'); // goes at once, reserves the next slot
     await c.get('/me'); // waits
-    expect(t.sleeps).toHaveLength(1);
-    expect(t.sleeps[0]).toBeGreaterThan(0);
+    // Default governor: threshold 90 %, spacing 250 ms at the threshold growing linearly to 5 000 ms at 100 %,
+    // so 95 % is halfway: 250 + (5_000 − 250) × (95 − 90) / (100 − 90) = 2_625 ms.
+    expect(t.sleeps).toEqual([2_625]);
   });
 
   it('holds the next call until estimated_time_to_regain_access has passed', async () => {

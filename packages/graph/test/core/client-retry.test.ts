@@ -1,6 +1,9 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { type GraphApiError, GraphClient, type ResponseEvent, type Sleep } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
+import type { GraphApiError } from '../../src/core/errors.js';
+import type { ResponseEvent } from '../../src/core/hooks.js';
+import { recordingSleep } from '../helpers/fake-time.js';
 import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-retry-token-5555';
@@ -9,10 +12,8 @@ const FB = 'https://graph.facebook.com';
 useNock();
 
 function setup(extra: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}) {
-  const sleeps: number[] = [];
-  const sleep: Sleep = async (ms) => {
-    sleeps.push(ms);
-  };
+  const sleep = recordingSleep();
+  const sleeps = sleep.calls;
   const events: ResponseEvent[] = [];
   const c = new GraphClient({
     accessToken: TOKEN,

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { GraphClient, type RequestEvent, type ResponseEvent } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
+import type { RequestEvent, ResponseEvent } from '../../src/core/hooks.js';
 import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-test-token-0123456789';

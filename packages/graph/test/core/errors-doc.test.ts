@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERRORS_DOC_PATH, renderErrorsDoc } from '../../../../scripts/gen-errors-doc.js';
-import { ERROR_CATALOGUE, ERROR_CATALOGUE_VERSION } from '../../src/core/index.js';
+import { ERROR_CATALOGUE, ERROR_CATALOGUE_VERSION } from '../../src/core/error-catalogue.js';
 
 describe('docs/errors.md', () => {
   it('is exactly what scripts/gen-errors-doc.ts generates from the catalogue', () => {

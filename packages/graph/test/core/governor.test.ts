@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  emptyUsageSnapshot,
-  Governor,
-  GraphApiError,
-  isGraphApiError,
-  parseUsageHeaders,
-  type UsageSnapshot,
-} from '../../src/core/index.js';
-import { fakeTime } from '../helpers/fake-time.js';
+import { GraphApiError, isGraphApiError } from '../../src/core/errors.js';
+import { Governor } from '../../src/core/governor.js';
+import { emptyUsageSnapshot, parseUsageHeaders, type UsageSnapshot } from '../../src/core/usage-headers.js';
+import { fakeTime, recordingSleep } from '../helpers/fake-time.js';
 
 const appUsage = (pct: number): UsageSnapshot =>
   parseUsageHeaders(
@@ -78,15 +73,12 @@ describe('Governor', () => {
 
   it('spaces concurrent callers one after another', async () => {
     const t = fakeTime();
-    const g = new Governor({
-      clock: t.clock,
-      sleep: async (ms) => void t.sleeps.push(ms),
-      minSpacingMs: 200,
-      maxSpacingMs: 200,
-    });
+    // Sleeps that do not move the clock: all three callers reserve their slots at the same instant.
+    const sleep = recordingSleep();
+    const g = new Governor({ clock: t.clock, sleep, minSpacingMs: 200, maxSpacingMs: 200 });
     g.observe({ app: APP }, appUsage(99));
     await Promise.all([g.acquire({ app: APP }), g.acquire({ app: APP }), g.acquire({ app: APP })]);
-    expect(t.sleeps).toEqual([200, 400]);
+    expect(sleep.calls).toEqual([200, 400]);
   });
 
   it('respects the threshold option and ignores snapshots without usage headers', async () => {

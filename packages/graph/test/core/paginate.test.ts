@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { GraphClient, paginateEdges } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
+import { paginateEdges } from '../../src/core/paginate.js';
 import { useNock } from '../helpers/nock.js';
 
 const TOKEN = 'EAAB-paging-token-777';

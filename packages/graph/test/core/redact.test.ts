@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { GraphApiError, GraphNetworkError, redact, redactUrl, secretVariants } from '../../src/core/index.js';
+import { GraphApiError, GraphNetworkError } from '../../src/core/errors.js';
+import { redact, redactUrl, secretVariants } from '../../src/core/redact.js';
 
 describe('redact', () => {
   it('replaces every occurrence of each secret', () => {

@@ -10,12 +10,8 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  GraphClient,
-  type GraphClientOptions,
-  type RequestEvent,
-  type ResponseEvent,
-} from '../../src/core/index.js';
+import { GraphClient, type GraphClientOptions } from '../../src/core/client.js';
+import type { RequestEvent, ResponseEvent } from '../../src/core/hooks.js';
 
 interface Creds {
   token: string;

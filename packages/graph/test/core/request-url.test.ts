@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  appSecretProof,
-  buildRequestUrl,
-  GRAPH_HOSTS,
-  resolveBaseUrl,
-  sameOrigin,
-} from '../../src/core/index.js';
+import { appSecretProof } from '../../src/core/appsecret-proof.js';
+import { buildRequestUrl, GRAPH_HOSTS, resolveBaseUrl, sameOrigin } from '../../src/core/request-url.js';
 
 const FB = GRAPH_HOSTS.facebook;
 

@@ -1,15 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../src/core/backoff.js';
+import { GraphApiError, GraphNetworkError } from '../../src/core/errors.js';
+import { parseRetryAfter } from '../../src/core/retry-after.js';
 import {
-  backoffDelay,
   DEFAULT_RETRY_POLICY,
-  GraphApiError,
-  GraphNetworkError,
   isIdempotent,
-  parseRetryAfter,
   type RetryDecisionInput,
   shouldRetry,
-} from '../../src/core/index.js';
+} from '../../src/core/retry-policy.js';
 
 const policy = { ...DEFAULT_RETRY_POLICY };
 const api = (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GraphClient, type GraphNetworkError } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
+import type { GraphNetworkError } from '../../src/core/errors.js';
 
 /** A fetch that never answers by itself: it settles only when its AbortSignal fires. */
 function hangingFetch() {

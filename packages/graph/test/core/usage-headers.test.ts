@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasUsage, parseUsageHeaders } from '../../src/core/index.js';
+import { hasUsage, parseUsageHeaders } from '../../src/core/usage-headers.js';
 
 const h = (init: Record<string, string>) => new Headers(init);
 

@@ -146,3 +146,12 @@ export function fakeTime(start = 1_700_000_000_000): {
     },
   };
 }
+
+/**
+ * A sleep that resolves at once and records each requested delay in `calls`, for code that reads no clock
+ * (or a clock of its own): the instant sleep of a fresh {@link FakeClock}, so it also honours an aborted signal.
+ */
+export function recordingSleep(): Sleep & { calls: number[] } {
+  const clock = new FakeClock();
+  return Object.assign(clock.instantSleep, { calls: clock.sleeps });
+}

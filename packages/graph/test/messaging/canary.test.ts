@@ -18,6 +18,7 @@ import {
   verifySignature,
   verifySubscription,
 } from '../../src/index.js';
+import { graphError } from '../helpers/graph-error.js';
 import { recordingAudit, recordingSleep } from './helpers.js';
 
 const TOKEN = 'EAACANARYTOKEN9x8y7zQ';
@@ -93,17 +94,15 @@ function assertClean(): void {
 }
 
 /** A Meta error envelope that echoes the secrets back everywhere it can. */
-const echoing = (code: number, text: string, subcode?: number) => ({
-  error: {
+const echoing = (code: number, text: string, subcode?: number) =>
+  graphError(code, {
     message: `Invalid OAuth access token ${TOKEN} while sending "${text}"`,
     type: TOKEN,
-    code,
     ...(subcode !== undefined ? { error_subcode: subcode } : {}),
     fbtrace_id: text.includes(' ') ? TOKEN : text,
     error_user_title: text,
     error_user_msg: `${text} ${TOKEN}`,
-  },
-});
+  });
 
 type Scenario = [label: string, status: number | 'reset' | 'timeout', body?: (text: string) => object];
 const SERVICE_SCENARIOS: Scenario[] = [

@@ -1,13 +1,10 @@
 /** `signal` on MessagingClient sends: in the limiter, before the attempt, and during the HTTP attempt. */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import {
-  MessagingClient,
-  type MessagingClientOptions,
-  SendLimiter,
-  ServiceUnavailableError,
-  type UnknownOutcomeResult,
-} from '../../src/messaging/index.js';
+import { MessagingClient } from '../../src/messaging/client.js';
+import type { MessagingClientOptions, UnknownOutcomeResult } from '../../src/messaging/client-types.js';
+import { ServiceUnavailableError } from '../../src/messaging/errors.js';
+import { SendLimiter } from '../../src/messaging/limiter.js';
 import { useNock } from '../helpers/nock.js';
 import { FakeClock, recordingSleep, settle } from './helpers.js';
 

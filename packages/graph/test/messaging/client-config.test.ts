@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphClient } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
 import { resolveClientConfig } from '../../src/messaging/client-config.js';
 
 const TOKEN = 'IGQVJ-limiter-key-token-0001';

@@ -1,22 +1,21 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { GraphClient } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
+import { MessagingClient } from '../../src/messaging/client.js';
+import type { MessagingClientOptions, UnknownOutcomeResult } from '../../src/messaging/client-types.js';
 import {
   BadRequestError,
   ConfigurationError,
-  getSharedSendLimiter,
-  hashMessageText,
-  type InstagramMessage,
-  MessagingClient,
-  type MessagingClientOptions,
   MessagingPolicyError,
-  SendLimiter,
   SendQueueFullError,
-  type UnknownOutcomeResult,
-} from '../../src/messaging/index.js';
+} from '../../src/messaging/errors.js';
+import { getSharedSendLimiter, SendLimiter } from '../../src/messaging/limiter.js';
+import { hashMessageText } from '../../src/messaging/reconcile.js';
+import type { InstagramMessage } from '../../src/webhooks/types.js';
 import { FakeClock } from '../helpers/fake-time.js';
+import { graphError } from '../helpers/graph-error.js';
 import { useNock } from '../helpers/nock.js';
-import { graphError, recordingSleep } from './helpers.js';
+import { recordingSleep } from './helpers.js';
 
 const IG = 'https://graph.instagram.com';
 const FB = 'https://graph.facebook.com';
@@ -565,7 +564,9 @@ describe('retries and duplicate risk', () => {
   });
 
   it('definite failures reject with the mapped AppError', async () => {
-    nock(IG).post('/v26.0/me/messages').reply(400, graphError(10, 2534022));
+    nock(IG)
+      .post('/v26.0/me/messages')
+      .reply(400, graphError(10, { error_subcode: 2534022 }));
     const { c } = client();
     await expect(c.sendText('U1', 'hi', { ...OPEN, correlationId: 'corr-c' })).rejects.toMatchObject({
       name: 'BadRequestError',

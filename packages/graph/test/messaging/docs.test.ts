@@ -1,22 +1,22 @@
 /** docs/messaging.md stays true to the code: the error classes, the mapping table and the defaults it states. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SEND_ERROR_TABLE } from '../../src/messaging/error-mapping.js';
 import {
   type AppError,
   BadRequestError,
   ConfigurationError,
-  DEFAULT_SEND_RATES,
   ForbiddenError,
   InternalServerError,
-  MESSAGING_RETRY_DEFAULTS,
   MessagingPolicyError,
   NotFoundError,
-  SEND_ERROR_TABLE,
   SendQueueFullError,
   ServiceUnavailableError,
   TooManyRequestsError,
   UnauthorizedError,
-} from '../../src/messaging/index.js';
+} from '../../src/messaging/errors.js';
+import { MESSAGING_RETRY_DEFAULTS } from '../../src/messaging/retry-timing.js';
+import { DEFAULT_SEND_RATES } from '../../src/messaging/send-rates.js';
 
 const doc = readFileSync(new URL('../../../../docs/messaging.md', import.meta.url), 'utf8');
 

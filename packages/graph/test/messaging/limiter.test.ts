@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEND_RATES, SendLimiter, SendQueueFullError } from '../../src/messaging/index.js';
+import { SendQueueFullError } from '../../src/messaging/errors.js';
+import { SendLimiter } from '../../src/messaging/limiter.js';
+import { DEFAULT_SEND_RATES } from '../../src/messaging/send-rates.js';
 import { FakeClock, settle } from './helpers.js';
 
 function limiter(clock: FakeClock, extra: ConstructorParameters<typeof SendLimiter>[0] = {}) {

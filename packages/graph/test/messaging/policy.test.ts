@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { toEpochMs } from '../../src/core/time.js';
+import { MessagingPolicyError } from '../../src/messaging/errors.js';
 import {
   checkConversationPolicy,
   checkPrivateReplyPolicy,
   enforcePolicy,
   HUMAN_AGENT_WINDOW_MS,
-  MessagingPolicyError,
   PRIVATE_REPLY_WINDOW_MS,
   STANDARD_WINDOW_MS,
-} from '../../src/messaging/index.js';
+} from '../../src/messaging/policy.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const H = 3_600_000;

@@ -1,8 +1,10 @@
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
-import { createInstagramService, createStderrAuditSink } from '../../src/messaging/index.js';
+import { createStderrAuditSink } from '../../src/messaging/audit.js';
+import { createInstagramService } from '../../src/messaging/service.js';
+import { graphError } from '../helpers/graph-error.js';
 import { useNock } from '../helpers/nock.js';
-import { graphError, recordingAudit, recordingSleep } from './helpers.js';
+import { recordingAudit, recordingSleep } from './helpers.js';
 
 const GRAPH = 'https://graph.facebook.com';
 const PATH = '/v26.0/me/messages';
@@ -85,7 +87,13 @@ describe('audit events', () => {
     ['code 190', (i) => i.reply(400, graphError(190)), 401, 'TOKEN_INVALID', 1],
     ['HTTP 403', (i) => i.reply(403, graphError(200)), 403, 'PERMISSION_DENIED', 1],
     ['HTTP 404', (i) => i.reply(404, {}), 404, 'RECIPIENT_NOT_FOUND', 1],
-    ['window closed', (i) => i.reply(400, graphError(10, 2534022)), 400, 'MESSAGING_WINDOW_CLOSED', 1],
+    [
+      'window closed',
+      (i) => i.reply(400, graphError(10, { error_subcode: 2534022 })),
+      400,
+      'MESSAGING_WINDOW_CLOSED',
+      1,
+    ],
     ['network failure', (i) => i.times(4).replyWithError({ code: 'ECONNRESET' }), 503, 'NETWORK_ERROR', 4],
     ['2xx without message id', (i) => i.reply(200, {}), 500, 'INVALID_RESPONSE', 1],
   ];

@@ -1,15 +1,13 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BadRequestError, ConfigurationError, InternalServerError } from '../../src/messaging/errors.js';
 import {
-  BadRequestError,
-  ConfigurationError,
   createInstagramService,
   DEFAULT_MESSAGING_API_VERSION,
   DEFAULT_MESSAGING_BASE_URL,
-  InternalServerError,
   MAX_MESSAGE_TEXT_BYTES,
-  sendInstagramMessage,
-} from '../../src/messaging/index.js';
+} from '../../src/messaging/service.js';
+import { sendInstagramMessage } from '../../src/messaging/service-env.js';
 import { useNock } from '../helpers/nock.js';
 import { recordingAudit, recordingSleep, thrown } from './helpers.js';
 

@@ -1,20 +1,20 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
+import { isMessagingRateLimitCode, SEND_ERROR_TABLE } from '../../src/messaging/error-mapping.js';
 import {
   AppError,
   BadRequestError,
-  createInstagramService,
   ForbiddenError,
   InternalServerError,
-  isMessagingRateLimitCode,
   NotFoundError,
-  SEND_ERROR_TABLE,
   ServiceUnavailableError,
   TooManyRequestsError,
   UnauthorizedError,
-} from '../../src/messaging/index.js';
+} from '../../src/messaging/errors.js';
+import { createInstagramService } from '../../src/messaging/service.js';
+import { graphError } from '../helpers/graph-error.js';
 import { useNock } from '../helpers/nock.js';
-import { graphError, recordingAudit, recordingSleep } from './helpers.js';
+import { recordingAudit, recordingSleep } from './helpers.js';
 
 const GRAPH = 'https://graph.facebook.com';
 const PATH = '/v26.0/me/messages';
@@ -51,20 +51,44 @@ const row = (
 
 const rows: Row[] = [
   row('HTTP 401', 401, {}, UnauthorizedError, 'TOKEN_INVALID'),
-  row('code 190 at HTTP 400', 400, graphError(190, 463), UnauthorizedError, 'TOKEN_INVALID'),
+  row(
+    'code 190 at HTTP 400',
+    400,
+    graphError(190, { error_subcode: 463 }),
+    UnauthorizedError,
+    'TOKEN_INVALID',
+  ),
   row('HTTP 403', 403, {}, ForbiddenError, 'PERMISSION_DENIED'),
   row('code 10 without subcode', 400, graphError(10), ForbiddenError, 'PERMISSION_DENIED'),
-  row('code 10 with an unrelated subcode', 400, graphError(10, 1234), ForbiddenError, 'PERMISSION_DENIED'),
+  row(
+    'code 10 with an unrelated subcode',
+    400,
+    graphError(10, { error_subcode: 1234 }),
+    ForbiddenError,
+    'PERMISSION_DENIED',
+  ),
   row('code 200', 400, graphError(200), ForbiddenError, 'PERMISSION_DENIED'),
   row('code 230', 400, graphError(230), ForbiddenError, 'PERMISSION_DENIED'),
   row('code 299', 400, graphError(299), ForbiddenError, 'PERMISSION_DENIED'),
   row('HTTP 404', 404, {}, NotFoundError, 'RECIPIENT_NOT_FOUND'),
-  row('unknown recipient 100/2018001', 400, graphError(100, 2018001), NotFoundError, 'RECIPIENT_NOT_FOUND'),
-  row('unknown recipient 100/2534014', 400, graphError(100, 2534014), NotFoundError, 'RECIPIENT_NOT_FOUND'),
+  row(
+    'unknown recipient 100/2018001',
+    400,
+    graphError(100, { error_subcode: 2018001 }),
+    NotFoundError,
+    'RECIPIENT_NOT_FOUND',
+  ),
+  row(
+    'unknown recipient 100/2534014',
+    400,
+    graphError(100, { error_subcode: 2534014 }),
+    NotFoundError,
+    'RECIPIENT_NOT_FOUND',
+  ),
   row(
     'recipient unavailable 551/1545041',
     400,
-    graphError(551, 1545041),
+    graphError(551, { error_subcode: 1545041 }),
     NotFoundError,
     'RECIPIENT_UNAVAILABLE',
   ),
@@ -91,21 +115,39 @@ const rows: Row[] = [
     true,
   ),
   row('HTTP 503', 503, {}, InternalServerError, 'META_SERVER_ERROR', true),
-  row('outside window 10/2534022', 400, graphError(10, 2534022), BadRequestError, 'MESSAGING_WINDOW_CLOSED'),
   row(
-    'outside window 10/2018278 (Messenger)',
+    'outside window 10/2534022',
     400,
-    graphError(10, 2018278),
+    graphError(10, { error_subcode: 2534022 }),
     BadRequestError,
     'MESSAGING_WINDOW_CLOSED',
   ),
-  row('outside window at HTTP 403', 403, graphError(10, 2534022), BadRequestError, 'MESSAGING_WINDOW_CLOSED'),
-  row('private reply used 10/2534025', 400, graphError(10, 2534025), BadRequestError, 'PRIVATE_REPLY_USED'),
+  row(
+    'outside window 10/2018278 (Messenger)',
+    400,
+    graphError(10, { error_subcode: 2018278 }),
+    BadRequestError,
+    'MESSAGING_WINDOW_CLOSED',
+  ),
+  row(
+    'outside window at HTTP 403',
+    403,
+    graphError(10, { error_subcode: 2534022 }),
+    BadRequestError,
+    'MESSAGING_WINDOW_CLOSED',
+  ),
+  row(
+    'private reply used 10/2534025',
+    400,
+    graphError(10, { error_subcode: 2534025 }),
+    BadRequestError,
+    'PRIVATE_REPLY_USED',
+  ),
   row('invalid parameter 100', 400, graphError(100), BadRequestError, 'INVALID_REQUEST'),
   row(
     'code 2 at HTTP 400 (4xx: not retried)',
     400,
-    graphError(2, undefined, { is_transient: true }),
+    graphError(2, { is_transient: true }),
     BadRequestError,
     'INVALID_REQUEST',
   ),
@@ -200,7 +242,7 @@ describe('status/code → error class mapping', () => {
   it('keeps Graph identifiers in details and the message (code, subcode, fbtrace id), not Meta free text', async () => {
     nock(GRAPH)
       .post(PATH)
-      .reply(400, graphError(100, 2018001, { message: 'Meta says something long' }));
+      .reply(400, graphError(100, { error_subcode: 2018001, message: 'Meta says something long' }));
     const svc = createInstagramService({ accessToken: 'tok-000000', audit: recordingAudit() });
     const err = (await svc.sendInstagramMessage('42', 'hi', 'c').catch((e: unknown) => e)) as AppError;
     expect(err.details).toEqual({

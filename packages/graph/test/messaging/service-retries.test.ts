@@ -1,8 +1,10 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { createInstagramService, TooManyRequestsError } from '../../src/messaging/index.js';
+import { TooManyRequestsError } from '../../src/messaging/errors.js';
+import { createInstagramService } from '../../src/messaging/service.js';
+import { graphError } from '../helpers/graph-error.js';
 import { useNock } from '../helpers/nock.js';
-import { graphError, recordingAudit, recordingSleep } from './helpers.js';
+import { recordingAudit, recordingSleep } from './helpers.js';
 
 const GRAPH = 'https://graph.facebook.com';
 const PATH = '/v26.0/me/messages';
@@ -81,7 +83,7 @@ describe('retry schedule (injected sleep)', () => {
     ['401', 401, graphError(190)],
     ['403', 403, graphError(200)],
     ['404', 404, {}],
-    ['window', 400, graphError(10, 2534022)],
+    ['window', 400, graphError(10, { error_subcode: 2534022 })],
     ['422', 422, {}],
   ] as const) {
     it(`does not retry ${label}`, async () => {

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/src/index.js';
-import { DEFAULT_GRAPH_VERSION } from '../../src/core/index.js';
+import { DEFAULT_GRAPH_VERSION } from '../../src/core/request-url.js';
 import { InstagramConnector } from '../../src/publishing/connector.js';
 import {
   coupledTime,

@@ -5,13 +5,13 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { GraphClient } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
 import type { PostContent } from '../../src/publishing/types.js';
 import { fakeTime } from '../helpers/fake-time.js';
+import { FBTRACE_ID, graphError } from '../helpers/graph-error.js';
 import {
   connector,
   G,
-  graphError,
   IG,
   IMG,
   mockPublish,
@@ -31,7 +31,7 @@ const createFails = (status: number, body: nock.Body, headers: Record<string, st
 /** Graph details every mapped API failure carries. */
 const graph = (graphCode: number, extra: Record<string, unknown> = {}) => ({
   graphCode,
-  fbtraceId: 'AbCdEf',
+  fbtraceId: FBTRACE_ID,
   type: 'OAuthException',
   ...extra,
 });
@@ -118,7 +118,7 @@ describe('MEDIA_ERROR on container creation', () => {
     async (code, subcode, isTransient, retryable) => {
       const extra: Record<string, unknown> = { is_transient: isTransient };
       if (subcode !== undefined) extra['error_subcode'] = subcode;
-      createFails(400, graphError(code, 'media problem', extra));
+      createFails(400, graphError(code, { message: 'media problem', ...extra }));
       const r = await feed();
       expect(r).toMatchObject({
         success: false,
@@ -137,7 +137,7 @@ describe('MEDIA_ERROR on container creation', () => {
   );
 
   it('code 100 answered to media_publish is not a media problem: API_ERROR', async () => {
-    mockReadyContainer('c1').reply(400, graphError(100, 'Invalid parameter'));
+    mockReadyContainer('c1').reply(400, graphError(100, { message: 'Invalid parameter' }));
     expect((await feed()).error).toMatchObject({
       code: 'API_ERROR',
       retryable: false,
@@ -160,7 +160,7 @@ describe('RATE_LIMIT: retryable, never retried inside the call', () => {
   ] as const)('HTTP %s with code %s on create → one request, no sleep', async (status, code) => {
     createFails(
       status,
-      code === undefined ? { error: { message: 'Too many' } } : graphError(code, 'Slow down'),
+      code === undefined ? { error: { message: 'Too many' } } : graphError(code, { message: 'Slow down' }),
     );
     const t = fakeTime();
     const r = await feed(t);
@@ -177,7 +177,9 @@ describe('RATE_LIMIT: retryable, never retried inside the call', () => {
   });
 
   it('carries retryAfterMs from Retry-After and from estimated_time_to_regain_access', async () => {
-    createFails(429, graphError(4, 'Application request limit reached'), { 'retry-after': '120' });
+    createFails(429, graphError(4, { message: 'Application request limit reached' }), {
+      'retry-after': '120',
+    });
     expect((await feed()).error?.details).toMatchObject({ retryAfterMs: 120_000 });
     const usage = JSON.stringify({
       [IG]: [
@@ -190,7 +192,9 @@ describe('RATE_LIMIT: retryable, never retried inside the call', () => {
         },
       ],
     });
-    createFails(400, graphError(80002, 'Too many calls'), { 'x-business-use-case-usage': usage });
+    createFails(400, graphError(80002, { message: 'Too many calls' }), {
+      'x-business-use-case-usage': usage,
+    });
     // A fresh connector: the first one's governor now holds calls for 120 s.
     expect((await feed()).error).toMatchObject({
       code: 'RATE_LIMIT',
@@ -201,7 +205,9 @@ describe('RATE_LIMIT: retryable, never retried inside the call', () => {
   it('the governor then fails the next publish fast, without sending anything', async () => {
     const t = fakeTime();
     const c = connector(t);
-    createFails(429, graphError(4, 'Application request limit reached'), { 'retry-after': '60' });
+    createFails(429, graphError(4, { message: 'Application request limit reached' }), {
+      'retry-after': '60',
+    });
     expect((await c.publishFeedPost({ mediaUrls: [IMG] })).error?.code).toBe('RATE_LIMIT');
     const second = await c.publishFeedPost({ mediaUrls: [IMG] }); // strict nock: a request would fail
     expect(second).toMatchObject({
@@ -220,7 +226,7 @@ describe('RATE_LIMIT: retryable, never retried inside the call', () => {
       .reply(200, { status_code: 'IN_PROGRESS' })
       .get('/v18.0/c1')
       .query({ fields: 'status_code' })
-      .reply(400, graphError(17, 'User request limit reached'));
+      .reply(400, graphError(17, { message: 'User request limit reached' }));
     expect((await connector().publishReel({ mediaUrls: [VID] })).error).toMatchObject({
       code: 'RATE_LIMIT',
       retryable: true,
@@ -229,7 +235,9 @@ describe('RATE_LIMIT: retryable, never retried inside the call', () => {
   });
 
   it('on media_publish: one call, the container id kept for a later resume', async () => {
-    mockReadyContainer('c1').once().reply(400, graphError(80002, 'Too many calls'));
+    mockReadyContainer('c1')
+      .once()
+      .reply(400, graphError(80002, { message: 'Too many calls' }));
     const r = await feed();
     expect(r).toMatchObject({
       success: false,
@@ -260,7 +268,7 @@ describe('PUBLISH_LIMIT: retryable, with when the next slot frees', () => {
       .reply(200, { data: [] });
 
   it('code 9 without a subcode is PUBLISH_LIMIT too', async () => {
-    mockReadyContainer('c1').reply(400, graphError(9, 'Publishing limit reached'));
+    mockReadyContainer('c1').reply(400, graphError(9, { message: 'Publishing limit reached' }));
     quota(1, 1);
     recent('2026-11-23T06:00:00+0000');
     expect((await feed(fakeTime(now))).error).toMatchObject({
@@ -279,7 +287,7 @@ describe('PUBLISH_LIMIT: retryable, with when the next slot frees', () => {
   });
 
   it('after 2207042 the next slot is estimated even when quota_total claims free slots (50 vs 100)', async () => {
-    mockReadyContainer('c1').reply(400, graphError(9, 'limit', { error_subcode: 2207042 }));
+    mockReadyContainer('c1').reply(400, graphError(9, { message: 'limit', error_subcode: 2207042 }));
     quota(2, 100);
     recent('2026-11-23T11:00:00+0000', '2026-11-23T01:30:00+0000', '2026-11-20T01:30:00+0000');
     expect((await feed(fakeTime(now))).error).toMatchObject({
@@ -289,8 +297,11 @@ describe('PUBLISH_LIMIT: retryable, with when the next slot frees', () => {
   });
 
   it('when the quota read fails it is still PUBLISH_LIMIT (retryable) without a time', async () => {
-    mockReadyContainer('c1').reply(400, graphError(9, 'limit', { error_subcode: 2207042 }));
-    nock(G).get(`/v18.0/${IG}/content_publishing_limit`).query(true).reply(500, graphError(2, 'down'));
+    mockReadyContainer('c1').reply(400, graphError(9, { message: 'limit', error_subcode: 2207042 }));
+    nock(G)
+      .get(`/v18.0/${IG}/content_publishing_limit`)
+      .query(true)
+      .reply(500, graphError(2, { message: 'down' }));
     const r = await feed(fakeTime(now));
     expect(r.error).toMatchObject({
       code: 'PUBLISH_LIMIT',
@@ -307,7 +318,10 @@ describe('OAUTH_ERROR: not retryable', () => {
     [400, 190, undefined],
     [400, 102, undefined],
   ] as const)('HTTP %s code %s / %s on create', async (status, code, subcode) => {
-    createFails(status, graphError(code, 'Token problem', subcode ? { error_subcode: subcode } : {}));
+    createFails(
+      status,
+      graphError(code, { message: 'Token problem', ...(subcode ? { error_subcode: subcode } : {}) }),
+    );
     expect((await feed()).error).toMatchObject({
       code: 'OAUTH_ERROR',
       retryable: false,
@@ -449,7 +463,7 @@ describe('CONTAINER_TIMEOUT', () => {
       .replyWithError({ code: 'ECONNRESET', message: 'reset' })
       .get('/v18.0/c1')
       .query({ fields: 'status_code' })
-      .reply(503, graphError(2, 'Service unavailable', { is_transient: true }))
+      .reply(503, graphError(2, { message: 'Service unavailable', is_transient: true }))
       .get('/v18.0/c1')
       .query({ fields: 'status_code' })
       .reply(200, { status_code: 'FINISHED' });
@@ -524,7 +538,10 @@ describe('API_ERROR: anything else, with the Graph code, subcode and fbtrace id'
     [500, 2, undefined, 'create', true],
     [400, 25, 2207050, 'create', false],
   ] as const)('HTTP %s code %s / %s on %s → retryable %s', async (status, code, subcode, step, retryable) => {
-    createFails(status, graphError(code, 'Nope', subcode ? { error_subcode: subcode } : {}));
+    createFails(
+      status,
+      graphError(code, { message: 'Nope', ...(subcode ? { error_subcode: subcode } : {}) }),
+    );
     expect((await feed()).error).toMatchObject({
       code: 'API_ERROR',
       retryable,
@@ -533,7 +550,7 @@ describe('API_ERROR: anything else, with the Graph code, subcode and fbtrace id'
   });
 
   it('4/2207051 (suspected spam) is not a rate limit and must not be retried', async () => {
-    mockReadyContainer('c1').reply(400, graphError(4, 'Restricted', { error_subcode: 2207051 }));
+    mockReadyContainer('c1').reply(400, graphError(4, { message: 'Restricted', error_subcode: 2207051 }));
     expect((await feed()).error).toMatchObject({
       code: 'API_ERROR',
       retryable: false,
@@ -563,7 +580,7 @@ describe('deletePost results', () => {
   it('2207073 → NOT_SUPPORTED with the Graph codes; other failures map like publishing', async () => {
     nock(G)
       .delete('/v18.0/m2')
-      .reply(400, graphError(-1, 'Media Type Not Supported', { error_subcode: 2207073 }));
+      .reply(400, graphError(-1, { message: 'Media Type Not Supported', error_subcode: 2207073 }));
     expect(await connector().deletePost('m2')).toEqual({
       success: false,
       error: {
@@ -575,7 +592,7 @@ describe('deletePost results', () => {
     });
     nock(G)
       .delete('/v18.0/m3')
-      .reply(400, graphError(190, 'Expired', { error_subcode: 463 }));
+      .reply(400, graphError(190, { message: 'Expired', error_subcode: 463 }));
     expect((await connector().deletePost('m3')).error).toMatchObject({
       code: 'OAUTH_ERROR',
       retryable: false,

@@ -5,11 +5,11 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { InstagramConnector } from '../../src/publishing/connector.js';
 import { fakeTime } from '../helpers/fake-time.js';
+import { FBTRACE_ID, graphError } from '../helpers/graph-error.js';
 import {
   captureBodies,
   connector,
   G,
-  graphError,
   IG,
   mockFlow,
   mockStuckContainer,
@@ -27,7 +27,10 @@ describe('InstagramConnector with nock (v18.0)', () => {
       .reply(200, { id: IG, username: 'brand' });
     expect(await connector().verifyCredentials()).toBe(true);
     scope.done();
-    nock(G).get(`/v18.0/${IG}`).query(true).reply(400, graphError(190, 'Invalid OAuth access token.'));
+    nock(G)
+      .get(`/v18.0/${IG}`)
+      .query(true)
+      .reply(400, graphError(190, { message: 'Invalid OAuth access token.' }));
     expect(await connector().verifyCredentials()).toBe(false);
   });
 
@@ -73,7 +76,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
       .reply(200, { id: 'm1' })
       .get('/v18.0/m1')
       .query({ fields: 'permalink' })
-      .reply(500, graphError(1, 'An unknown error occurred'));
+      .reply(500, graphError(1, { message: 'An unknown error occurred' }));
     const r = await connector().publishFeedPost({ mediaUrls: ['https://cdn.example.com/a.jpg'] });
     expect(r.success).toBe(true);
     expect(r.platformPostId).toBe('m1');
@@ -229,28 +232,28 @@ describe('InstagramConnector with nock (v18.0)', () => {
   it('maps an invalid media URL (code 100 on create, or 9004) to MEDIA_ERROR with Graph details', async () => {
     nock(G)
       .post(`/v18.0/${IG}/media`)
-      .reply(400, graphError(100, 'Invalid parameter', { error_subcode: 2207052 }));
+      .reply(400, graphError(100, { message: 'Invalid parameter', error_subcode: 2207052 }));
     const r = await connector().publishFeedPost({ mediaUrls: ['not-a-real-url.jpg'] });
     expect(r).toMatchObject({
       success: false,
       error: {
         code: 'MEDIA_ERROR',
         retryable: false,
-        details: { graphCode: 100, graphSubcode: 2207052, fbtraceId: 'AbCdEf' },
+        details: { graphCode: 100, graphSubcode: 2207052, fbtraceId: FBTRACE_ID },
       },
     });
     nock(G)
       .post(`/v18.0/${IG}/media`)
       .reply(
         400,
-        graphError(9004, 'The media could not be fetched from this uri', { error_subcode: 2207052 }),
+        graphError(9004, { message: 'The media could not be fetched from this uri', error_subcode: 2207052 }),
       );
     expect((await connector().publishFeedPost({ mediaUrls: ['https://x.test/a.jpg'] })).error?.code).toBe(
       'MEDIA_ERROR',
     );
     nock(G)
       .post(`/v18.0/${IG}/media`)
-      .reply(400, graphError(-2, 'Timeout', { error_subcode: 2207003, is_transient: true }));
+      .reply(400, graphError(-2, { message: 'Timeout', error_subcode: 2207003, is_transient: true }));
     expect((await connector().publishFeedPost({ mediaUrls: ['https://x.test/a.jpg'] })).error).toMatchObject({
       code: 'MEDIA_ERROR',
       retryable: true,
@@ -261,7 +264,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
     const scope = nock(G)
       .post(`/v18.0/${IG}/media`)
       .once()
-      .reply(429, graphError(4, 'Application request limit reached'));
+      .reply(429, graphError(4, { message: 'Application request limit reached' }));
     const t = fakeTime();
     const r = await connector(t).publishFeedPost({ mediaUrls: ['https://cdn.example.com/a.jpg'] });
     expect(r).toMatchObject({ success: false, error: { code: 'RATE_LIMIT', retryable: true } });
@@ -272,7 +275,10 @@ describe('InstagramConnector with nock (v18.0)', () => {
   it('maps code 17 / 80002 at HTTP 400 to RATE_LIMIT too', async () => {
     nock(G)
       .post(`/v18.0/${IG}/media`)
-      .reply(400, graphError(80002, 'There have been too many calls to this Instagram account.'));
+      .reply(
+        400,
+        graphError(80002, { message: 'There have been too many calls to this Instagram account.' }),
+      );
     expect(
       (await connector().publishFeedPost({ mediaUrls: ['https://cdn.example.com/a.jpg'] })).error?.code,
     ).toBe('RATE_LIMIT');
@@ -296,7 +302,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
   it('maps 190 to OAUTH_ERROR, network failures to NETWORK_ERROR, other errors to API_ERROR', async () => {
     nock(G)
       .post(`/v18.0/${IG}/media`)
-      .reply(400, graphError(190, 'Error validating access token', { error_subcode: 463 }));
+      .reply(400, graphError(190, { message: 'Error validating access token', error_subcode: 463 }));
     expect(
       (await connector().publishFeedPost({ mediaUrls: ['https://cdn.example.com/a.jpg'] })).error,
     ).toMatchObject({ code: 'OAUTH_ERROR', retryable: false });
@@ -304,10 +310,12 @@ describe('InstagramConnector with nock (v18.0)', () => {
     expect(
       (await connector().publishFeedPost({ mediaUrls: ['https://cdn.example.com/a.jpg'] })).error,
     ).toMatchObject({ code: 'NETWORK_ERROR', retryable: true });
-    nock(G).post(`/v18.0/${IG}/media`).reply(403, graphError(200, 'Permissions error'));
+    nock(G)
+      .post(`/v18.0/${IG}/media`)
+      .reply(403, graphError(200, { message: 'Permissions error' }));
     expect(
       (await connector().publishFeedPost({ mediaUrls: ['https://cdn.example.com/a.jpg'] })).error,
-    ).toMatchObject({ code: 'API_ERROR', details: { graphCode: 200, fbtraceId: 'AbCdEf' } });
+    ).toMatchObject({ code: 'API_ERROR', details: { graphCode: 200, fbtraceId: FBTRACE_ID } });
   });
 
   it('maps 2207042 on media_publish to PUBLISH_LIMIT with when the next slot frees', async () => {
@@ -320,7 +328,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
       .query(true)
       .reply(200, { status_code: 'FINISHED' })
       .post(`/v18.0/${IG}/media_publish`)
-      .reply(400, graphError(9, 'Application request limit reached', { error_subcode: 2207042 }))
+      .reply(400, graphError(9, { message: 'Application request limit reached', error_subcode: 2207042 }))
       .get(`/v18.0/${IG}/content_publishing_limit`)
       .query({ fields: 'quota_usage,config' })
       .reply(200, { data: [{ quota_usage: 2, config: { quota_total: 2, quota_duration: 86400 } }] })
@@ -380,7 +388,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
     expect(await connector().deletePost('m1')).toEqual({ success: true, deletedId: 'm1' });
     nock(G)
       .delete('/v18.0/m2')
-      .reply(400, graphError(-1, 'Fatal', { error_subcode: 2207073 }));
+      .reply(400, graphError(-1, { message: 'Fatal', error_subcode: 2207073 }));
     expect(await connector().deletePost('m2')).toMatchObject({
       success: false,
       error: { code: 'NOT_SUPPORTED' },
@@ -398,7 +406,7 @@ describe('InstagramConnector with nock (v18.0)', () => {
   it('never puts the token into result errors', async () => {
     nock(G)
       .post(`/v18.0/${IG}/media`)
-      .reply(400, graphError(100, `bad token ${TOKEN}`));
+      .reply(400, graphError(100, { message: `bad token ${TOKEN}` }));
     const r = await connector().publishFeedPost({ mediaUrls: ['https://cdn.example.com/a.jpg'] });
     expect(JSON.stringify(r)).not.toContain(TOKEN);
   });
@@ -453,10 +461,10 @@ describe('getMediaInsights with nock (v18.0)', () => {
       })
       .reply(
         400,
-        graphError(
-          100,
-          '(#100) The Media Insights API does not support the impressions, replies metric for this media product type.',
-        ),
+        graphError(100, {
+          message:
+            '(#100) The Media Insights API does not support the impressions, replies metric for this media product type.',
+        }),
       )
       .get('/v18.0/m2/insights')
       .query((q) => {
@@ -476,7 +484,7 @@ describe('getMediaInsights with nock (v18.0)', () => {
     nock(G)
       .get('/v18.0/m3')
       .query(true)
-      .reply(500, graphError(2, 'Service temporarily unavailable'))
+      .reply(500, graphError(2, { message: 'Service temporarily unavailable' }))
       .get('/v18.0/m3/insights')
       .query((q) => {
         asked = String(q['metric']);

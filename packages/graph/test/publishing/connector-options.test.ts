@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GRAPH_VERSION } from '../../src/core/index.js';
+import { DEFAULT_GRAPH_VERSION } from '../../src/core/request-url.js';
 import { InstagramConnector } from '../../src/publishing/connector.js';
 import type { InstagramConfig } from '../../src/publishing/types.js';
 import { fakeTime } from '../helpers/fake-time.js';

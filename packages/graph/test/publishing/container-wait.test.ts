@@ -1,6 +1,7 @@
 /** waitForContainer's handling of failed status reads: read again, or stop. */
 import { describe, expect, it } from 'vitest';
-import { GraphApiError, type GraphClient, GraphNetworkError } from '../../src/core/index.js';
+import type { GraphClient } from '../../src/core/client.js';
+import { GraphApiError, GraphNetworkError } from '../../src/core/errors.js';
 import { type FlowContext, waitForContainer } from '../../src/publishing/container-flow.js';
 import { PublishFailure } from '../../src/publishing/publish-errors.js';
 import { fakeTime } from '../helpers/fake-time.js';

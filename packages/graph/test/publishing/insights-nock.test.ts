@@ -5,8 +5,9 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { isGraphApiError } from '../../src/core/index.js';
-import { connector, G, graphError, useStrictNock } from './helpers/graph-nock.js';
+import { isGraphApiError } from '../../src/core/errors.js';
+import { graphError } from '../helpers/graph-error.js';
+import { connector, G, useStrictNock } from './helpers/graph-nock.js';
 
 useStrictNock();
 
@@ -116,10 +117,10 @@ describe('metric sets by version', () => {
     const asked = mockInsights('v18.0', 'r2', reels, [
       {
         status: 400,
-        body: graphError(
-          100,
-          '(#100) The Media Insights API does not support the plays metric for this media product type.',
-        ),
+        body: graphError(100, {
+          message:
+            '(#100) The Media Insights API does not support the plays metric for this media product type.',
+        }),
       },
       { status: 200, body: { data: [row('views', 80), row('reach', 60)] } },
     ]);
@@ -146,11 +147,15 @@ describe('drop-and-retry', () => {
     const asked = mockInsights('v18.0', 'm3', feed, [
       {
         status: 400,
-        body: graphError(100, `(#100) metric[0] must be one of the following values: ${allowed}`),
+        body: graphError(100, {
+          message: `(#100) metric[0] must be one of the following values: ${allowed}`,
+        }),
       },
       {
         status: 400,
-        body: graphError(100, `(#100) metric[7] must be one of the following values: ${allowed}`),
+        body: graphError(100, {
+          message: `(#100) metric[7] must be one of the following values: ${allowed}`,
+        }),
       },
       { status: 200, body: { data: [row('reach', 11), row('likes', 2)] } },
     ]);
@@ -174,14 +179,14 @@ describe('drop-and-retry', () => {
     const asked = mockInsights(
       'v26.0',
       'm4',
-      { status: 500, body: graphError(2, 'Service temporarily unavailable') },
+      { status: 500, body: graphError(2, { message: 'Service temporarily unavailable' }) },
       [
         {
           status: 400,
-          body: graphError(
-            100,
-            '(#100) The Media Insights API does not support the views, reach, total_interactions, shares metric for this media product type.',
-          ),
+          body: graphError(100, {
+            message:
+              '(#100) The Media Insights API does not support the views, reach, total_interactions, shares metric for this media product type.',
+          }),
         },
       ],
     );
@@ -195,12 +200,12 @@ describe('drop-and-retry', () => {
 
 describe('product-type lookup fallback and thrown errors', () => {
   it.each([
-    ['a 5xx', { status: 503, body: graphError(2, 'Service temporarily unavailable') }],
+    ['a 5xx', { status: 503, body: graphError(2, { message: 'Service temporarily unavailable' }) }],
     [
       'an unknown product type (AD)',
       { status: 200, body: { media_type: 'IMAGE', media_product_type: 'AD' } },
     ],
-    ['a permission error', { status: 403, body: graphError(10, 'Permission denied') }],
+    ['a permission error', { status: 403, body: graphError(10, { message: 'Permission denied' }) }],
   ] as const)('%s on the lookup falls back to the version’s common metrics (v26)', async (_name, lookup) => {
     const asked = mockInsights('v26.0', 'm5', lookup, [{ status: 200, body: { data: [row('views', 3)] } }]);
     const r = await v26().getMediaInsights('m5');
@@ -210,14 +215,17 @@ describe('product-type lookup fallback and thrown errors', () => {
 
   it('throws failures that are not rejected metrics: code 10 (not enough viewers), 100 naming no asked metric', async () => {
     mockInsights('v26.0', 's1', { status: 200, body: { media_type: 'IMAGE', media_product_type: 'STORY' } }, [
-      { status: 400, body: graphError(10, '(#10) Not enough viewers for the media to show insights') },
+      {
+        status: 400,
+        body: graphError(10, { message: '(#10) Not enough viewers for the media to show insights' }),
+      },
     ]);
     const e = await v26()
       .getMediaInsights('s1')
       .catch((x: unknown) => x);
     expect(isGraphApiError(e) && e.code).toBe(10);
     mockInsights('v26.0', 'gone', feed, [
-      { status: 400, body: graphError(100, 'Unsupported get request.', { error_subcode: 33 }) },
+      { status: 400, body: graphError(100, { message: 'Unsupported get request.', error_subcode: 33 }) },
     ]);
     const gone = await v26()
       .getMediaInsights('gone')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphApiError, GraphNetworkError } from '../../src/core/index.js';
+import { GraphApiError, GraphNetworkError } from '../../src/core/errors.js';
 import { subcodeFromStatus, toPublishError } from '../../src/publishing/publish-errors.js';
 import { isAmbiguousPublishFailure } from '../../src/publishing/reconcile.js';
 

@@ -6,14 +6,14 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { GraphClient } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
 import type { PublishRequest } from '../../src/publishing/publish-plan.js';
 import { Publisher, type PublisherConfig } from '../../src/publishing/publisher.js';
 import { fakeTime } from '../helpers/fake-time.js';
+import { graphError } from '../helpers/graph-error.js';
 import { CrashingStore } from './helpers/crashing-store.js';
 import {
   G,
-  graphError,
   IG,
   IMG,
   mockFlow,
@@ -176,7 +176,10 @@ describe('Publisher: ambiguous media_publish is reconciled, never repeated blind
   it('status unreadable after a dropped publish: the original error, and a later run reconciles without re-publishing', async () => {
     const store = new CrashingStore();
     mockReadyContainer('c1').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    nock(G).get('/v18.0/c1').query({ fields: 'status_code' }).reply(503, graphError(2, 'down'));
+    nock(G)
+      .get('/v18.0/c1')
+      .query({ fields: 'status_code' })
+      .reply(503, graphError(2, { message: 'down' }));
     const first = await publisher().publish(reel, { idempotencyKey: 'd', checkpoints: store });
     expect(first).toMatchObject({
       success: false,
@@ -204,7 +207,9 @@ describe('Publisher: ambiguous media_publish is reconciled, never repeated blind
   });
 
   it('gives up after ambiguousPublishRetries more calls, each after a FINISHED status read', async () => {
-    mockReadyContainer('c1').times(3).reply(503, graphError(2, 'Service temporarily unavailable'));
+    mockReadyContainer('c1')
+      .times(3)
+      .reply(503, graphError(2, { message: 'Service temporarily unavailable' }));
     nock(G)
       .get('/v18.0/c1')
       .query({ fields: 'status_code' })

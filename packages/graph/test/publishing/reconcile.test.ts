@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphClient } from '../../src/core/index.js';
+import { GraphClient } from '../../src/core/client.js';
 import { InstagramConnector } from '../../src/publishing/connector.js';
 import { planPublish } from '../../src/publishing/publish-plan.js';
 import { findPublishedMedia } from '../../src/publishing/reconcile.js';

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../src/messaging/index.js';
+import { BadRequestError } from '../../src/messaging/errors.js';
 import { isWebhookPayloadError, WebhookPayloadError } from '../../src/webhooks/errors.js';
-import { parseWebhook, type WebhookEvent } from '../../src/webhooks/index.js';
+import { parseWebhook } from '../../src/webhooks/parse.js';
+import type { WebhookEvent } from '../../src/webhooks/types.js';
 
 const ACCOUNT = '17841400000000001';
 const USER = '1234567890123456';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkSignature, signWebhookBody, verifySignature } from '../../src/webhooks/index.js';
+import { checkSignature, signWebhookBody, verifySignature } from '../../src/webhooks/signature.js';
 
 const SECRET = 'app-secret-123456';
 // Meta-style body: non-ASCII escaped as \uXXXX and "/" as "\/".

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifySubscription } from '../../src/webhooks/index.js';
+import { verifySubscription } from '../../src/webhooks/verify-subscription.js';
 
 const TOKEN = 'my-verify-token';
 

@@ -35,11 +35,6 @@ export function connector(t = fakeTime(), extra: Partial<InstagramConfig> = {}):
   });
 }
 
-/** Meta's error envelope. */
-export const graphError = (code: number, message: string, extra: Record<string, unknown> = {}) => ({
-  error: { message, type: 'OAuthException', code, fbtrace_id: 'AbCdEf', ...extra },
-});
-
 /** Records form bodies posted to /media. */
 export function captureBodies() {
   const bodies: Array<Record<string, string>> = [];
