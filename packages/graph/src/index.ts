@@ -5,8 +5,27 @@
  * `test/exports.test.ts` snapshots this list, so an addition or removal is a deliberate, reviewed change.
  */
 
+// ── Comments: read, reply, moderate, and a private reply through MessagingClient ───────────────────────────
+export { COMMENT_FIELDS, type IgComment } from './comments/comment.js';
+export { type CommentPrivateReplyOptions, privateReplyToComment } from './comments/private-reply.js';
+export { getComment, listComments, listReplies } from './comments/read.js';
+export {
+  type CommentWriteOptions,
+  createComment,
+  deleteComment,
+  replyToComment,
+  setCommentHidden,
+} from './comments/write.js';
 // ── Core: transport, errors, catalogue, governor, retries, time ──────────────────────────────────────────────
 export { appSecretProof } from './core/appsecret-proof.js';
+export {
+  type BatchItemFailure,
+  type BatchItemNoResponse,
+  type BatchItemResult,
+  type BatchItemSuccess,
+  type BatchRequestItem,
+  MAX_BATCH_ITEMS,
+} from './core/batch.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './core/body-limit.js';
 export {
   type Classification,
@@ -15,6 +34,7 @@ export {
   isRateLimitCode,
 } from './core/classify.js';
 export {
+  type BatchOptions,
   GraphClient,
   type GraphClientOptions,
   type GraphResponse,
@@ -42,8 +62,9 @@ export {
   type GovernorOptions,
   type GovernorScope,
 } from './core/governor.js';
+export type { UserRef } from './core/graph-object.js';
 export type { GraphHooks, GraphMethod, RequestEvent, ResponseEvent } from './core/hooks.js';
-export type { GraphPage, PaginateOptions } from './core/paginate.js';
+export type { GraphPage, ListPageOptions, PaginateOptions } from './core/paginate.js';
 export { DEFAULT_GRAPH_VERSION, GRAPH_HOSTS, type QueryValue } from './core/request-url.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './core/retry-policy.js';
 export { type Clock, realSleep, type Sleep, systemClock, toEpochMs } from './core/time.js';
@@ -65,6 +86,19 @@ export type {
   UnknownOutcomeResult,
   UserSendOptions,
 } from './messaging/client-types.js';
+export type {
+  Conversation,
+  ConversationMessage,
+  ConversationMessageAttachment,
+  ConversationParticipant,
+} from './messaging/conversation-parse.js';
+export {
+  CONVERSATION_FIELDS,
+  getConversationMessage,
+  type ListConversationsOptions,
+  listConversationMessages,
+  listConversations,
+} from './messaging/conversations.js';
 export {
   isMessagingRateLimitCode,
   PRIVATE_REPLY_USED_SUBCODE,

@@ -1,5 +1,13 @@
 import { appSecretProof } from './appsecret-proof.js';
 import { backoffDelay } from './backoff.js';
+import {
+  type BatchItemResult,
+  type BatchRequestItem,
+  type DecodedItem,
+  decodeBatch,
+  encodeBatch,
+  type MAX_BATCH_ITEMS,
+} from './batch.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 import { readResponseBody } from './error-response.js';
 import { isGraphApiError, isGraphNetworkError } from './errors.js';
@@ -10,7 +18,7 @@ import { secretVariants } from './redact.js';
 import { type PreparedRequest, prepareRequest } from './request-init.js';
 import { assertVersion, DEFAULT_GRAPH_VERSION, type QueryValue, resolveBaseUrl } from './request-url.js';
 import { runWithRetry } from './retry.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, isIdempotent, type RetryPolicy, shouldRetry } from './retry-policy.js';
 import { type Clock, realSleep, type Sleep, systemClock } from './time.js';
 import { abortedError, sendOnce } from './transport.js';
 import { emptyUsageSnapshot, parseUsageHeaders, type UsageSnapshot } from './usage-headers.js';
@@ -64,6 +72,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
+
+/** Per-call options of {@link GraphClient.batch}. */
+export type BatchOptions = Pick<
+  RequestOptions,
+  'idempotent' | 'retry' | 'timeoutMs' | 'maxResponseBytes' | 'signal'
+>;
 
 /** A successful response. */
 export interface GraphResponse<T> {
@@ -148,10 +162,80 @@ export class GraphClient {
   }
 
   /** Sends one call (with governor waits and retries) and returns data plus status, headers and usage. */
-  async request<T>(
+  request<T>(method: GraphMethod, path: string, options: RequestOptions = {}): Promise<GraphResponse<T>> {
+    return this.#call<T>(method, path, options, 1);
+  }
+
+  /**
+   * Sends up to {@link MAX_BATCH_ITEMS} calls as one batch request (`POST /` with `batch=[…]`, the token in the
+   * `Authorization` header) and returns one result per item, in order: `{ ok: true, status, headers, body }`,
+   * `{ ok: false, status, error }` (a `GraphApiError` classified as for a single call; it never fails the batch)
+   * or `{ ok: null, reason }` when Meta answered `null`. More than 50 items (or an invalid item) throws before
+   * any call; an empty list resolves to `[]` without one. The batch waits in the governor as `items.length`
+   * calls and feeds it every item's usage headers and rate-limit errors. The batch itself is retried (on a
+   * network, 5xx or rate-limit failure of the whole request) only when every item is a GET or DELETE, unless
+   * `options.idempotent` says otherwise; failed items are not re-sent.
+   *
+   * @example
+   * const [me, media] = await client.batch([
+   *   { method: 'GET', relativeUrl: `${igUserId}?fields=username` },
+   *   { method: 'GET', relativeUrl: `${igUserId}/media?fields=id&limit=5` },
+   * ]);
+   */
+  async batch<T = unknown>(
+    items: readonly BatchRequestItem[],
+    options: BatchOptions = {},
+  ): Promise<Array<BatchItemResult<T>>> {
+    const encoded = encodeBatch(items);
+    if (items.length === 0) return [];
+    const idempotent =
+      options.idempotent ?? items.every((i) => isIdempotent(i.method.toUpperCase() as GraphMethod));
+    const response = await this.#call<unknown>(
+      'POST',
+      '/',
+      { ...options, idempotent, form: { batch: encoded.batch, include_headers: 'true' } },
+      items.length,
+    );
+    const decoded = decodeBatch<T>(encoded, response.data, {
+      status: response.status,
+      nowMs: this.#clock.now(),
+      secrets: this.#secrets,
+    });
+    this.#accountBatch(decoded);
+    return decoded.map((d) => d.result);
+  }
+
+  /**
+   * Feeds the governor what each item's response said, as for single calls: usage headers, then rate-limit
+   * errors (one strike per distinct code — the items were answered together, not one after another), or a
+   * success.
+   */
+  #accountBatch(decoded: ReadonlyArray<DecodedItem<unknown>>): void {
+    const governor = this.#governor;
+    if (!governor) return;
+    const scope = this.#scope;
+    const limitedCodes = new Set<number | undefined>();
+    let succeeded = false;
+    for (const { result, usage } of decoded) {
+      if (usage) governor.observe(scope, usage);
+      if (result.ok === true) succeeded = true;
+      else if (
+        result.ok === false &&
+        result.error.category === 'rate_limit' &&
+        !limitedCodes.has(result.error.code)
+      ) {
+        limitedCodes.add(result.error.code);
+        governor.observeError(scope, result.error);
+      }
+    }
+    if (succeeded && limitedCodes.size === 0) governor.observeSuccess(scope);
+  }
+
+  async #call<T>(
     method: GraphMethod,
     path: string,
-    options: RequestOptions = {},
+    options: RequestOptions,
+    calls: number,
   ): Promise<GraphResponse<T>> {
     const prepared = prepareRequest({
       baseUrl: this.baseUrl,
@@ -178,7 +262,7 @@ export class GraphClient {
 
     const run = await runWithRetry<Attempt<T>>({
       attempt: async (attempt) => {
-        const held = governor?.acquire(scope, options.signal);
+        const held = governor?.acquire(scope, options.signal, calls);
         if (held) {
           try {
             await held;

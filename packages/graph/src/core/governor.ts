@@ -109,8 +109,11 @@ export class Governor {
    * Waits until a call in `scope` may start: through any block Meta reported (or throws a rate-limit
    * {@link GraphApiError} with `retryAfterMs` in `'fail'` mode / beyond `maxHoldMs`), then through spacing.
    * Returns `undefined` when the call may start at once.
+   *
+   * `calls` is how many Graph calls the request counts as (a batch of n items counts n, as Meta counts them):
+   * it starts when a single call would, and reserves n slots of spacing for the calls after it.
    */
-  acquire(scope: GovernorScope, signal?: AbortSignal): Promise<void> | undefined {
+  acquire(scope: GovernorScope, signal?: AbortSignal, calls = 1): Promise<void> | undefined {
     // Fast path (the usual case): nothing blocked, no spacing due — reserve the slot synchronously,
     // so an unthrottled call costs no promise and no timer.
     const keys = this.#scopeKeys(scope);
@@ -118,18 +121,18 @@ export class Governor {
     let due = now;
     for (const k of keys) {
       const s = this.#get(k);
-      if (s.blockedUntil > now) return this.#acquireSlow(keys, signal);
+      if (s.blockedUntil > now) return this.#acquireSlow(keys, signal, calls);
       if (s.nextAt > due) due = s.nextAt;
     }
-    if (due > now) return this.#acquireSlow(keys, signal);
+    if (due > now) return this.#acquireSlow(keys, signal, calls);
     for (const k of keys) {
       const s = this.#get(k);
-      s.nextAt = now + this.spacingFor(s.percent);
+      s.nextAt = now + this.spacingFor(s.percent) * calls;
     }
     return undefined;
   }
 
-  async #acquireSlow(keys: readonly string[], signal?: AbortSignal): Promise<void> {
+  async #acquireSlow(keys: readonly string[], signal: AbortSignal | undefined, calls: number): Promise<void> {
     for (;;) {
       const now = this.#clock.now();
       const blockedUntil = Math.max(0, ...keys.map((k) => this.#get(k).blockedUntil));
@@ -149,7 +152,7 @@ export class Governor {
     const start = Math.max(now, ...keys.map((k) => this.#get(k).nextAt));
     for (const k of keys) {
       const s = this.#get(k);
-      s.nextAt = start + this.spacingFor(s.percent);
+      s.nextAt = start + this.spacingFor(s.percent) * calls;
     }
     if (start > now) await sleepWithSignal(this.#sleep, start - now, signal);
   }

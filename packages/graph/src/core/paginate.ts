@@ -16,6 +16,17 @@ export type PageFetcher<T> = (
   query: Record<string, QueryValue> | undefined,
 ) => Promise<GraphPage<T>>;
 
+/** Options of the resource list readers (conversations, messages, comments). */
+export interface ListPageOptions {
+  /** Page size asked of Meta (`limit`). */
+  limit?: number;
+  /** Stop after this many pages. @default Infinity */
+  maxPages?: number;
+  /** Graph fields to ask for instead of the defaults. */
+  fields?: readonly string[];
+  signal?: AbortSignal;
+}
+
 /** Options of {@link paginateEdges}. */
 export interface PaginateOptions {
   /** Stop after this many pages. @default Infinity */

@@ -62,3 +62,13 @@ export function toEpochMs(t: number | Date): number {
   const n = t instanceof Date ? t.getTime() : t;
   return n < 1e11 ? n * 1000 : n;
 }
+
+/**
+ * Meta's ISO 8601 timestamps (`2026-11-23T15:29:50+0000`: no colon in the offset) → ms since the epoch;
+ * `undefined` for anything else (never `NaN`).
+ */
+export function parseMetaTime(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const ms = Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  return Number.isFinite(ms) ? ms : undefined;
+}
