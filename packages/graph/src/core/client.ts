@@ -1,13 +1,7 @@
 import { appSecretProof } from './appsecret-proof.js';
 import { backoffDelay } from './backoff.js';
-import {
-  type BatchItemResult,
-  type BatchRequestItem,
-  type DecodedItem,
-  decodeBatch,
-  encodeBatch,
-  type MAX_BATCH_ITEMS,
-} from './batch.js';
+import { type BatchItemResult, type BatchRequestItem, encodeBatch } from './batch.js';
+import { accountBatch, decodeBatch } from './batch-answer.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 import { readResponseBody } from './error-response.js';
 import { isGraphApiError, isGraphNetworkError } from './errors.js';
@@ -167,7 +161,7 @@ export class GraphClient {
   }
 
   /**
-   * Sends up to {@link MAX_BATCH_ITEMS} calls as one batch request (`POST /` with `batch=[…]`, the token in the
+   * Sends up to 50 calls (`MAX_BATCH_ITEMS`) as one batch request (`POST /` with `batch=[…]`, the token in the
    * `Authorization` header) and returns one result per item, in order: `{ ok: true, status, headers, body }`,
    * `{ ok: false, status, error }` (a `GraphApiError` classified as for a single call; it never fails the batch)
    * or `{ ok: null, reason }` when Meta answered `null`. More than 50 items (or an invalid item) throws before
@@ -201,34 +195,8 @@ export class GraphClient {
       nowMs: this.#clock.now(),
       secrets: this.#secrets,
     });
-    this.#accountBatch(decoded);
+    if (this.#governor) accountBatch(this.#governor, this.#scope, decoded);
     return decoded.map((d) => d.result);
-  }
-
-  /**
-   * Feeds the governor what each item's response said, as for single calls: usage headers, then rate-limit
-   * errors (one strike per distinct code — the items were answered together, not one after another), or a
-   * success.
-   */
-  #accountBatch(decoded: ReadonlyArray<DecodedItem<unknown>>): void {
-    const governor = this.#governor;
-    if (!governor) return;
-    const scope = this.#scope;
-    const limitedCodes = new Set<number | undefined>();
-    let succeeded = false;
-    for (const { result, usage } of decoded) {
-      if (usage) governor.observe(scope, usage);
-      if (result.ok === true) succeeded = true;
-      else if (
-        result.ok === false &&
-        result.error.category === 'rate_limit' &&
-        !limitedCodes.has(result.error.code)
-      ) {
-        limitedCodes.add(result.error.code);
-        governor.observeError(scope, result.error);
-      }
-    }
-    if (succeeded && limitedCodes.size === 0) governor.observeSuccess(scope);
   }
 
   async #call<T>(

@@ -71,6 +71,16 @@ describe('Governor', () => {
     expect(t.sleeps.slice(2)).toEqual([600, 1_100]);
   });
 
+  it('a request that counts as n calls (a batch) starts like one call and reserves n slots after it', async () => {
+    const t = fakeTime();
+    const g = new Governor({ clock: t.clock, sleep: t.sleep, minSpacingMs: 100, maxSpacingMs: 1_100 });
+    g.observe({ app: APP }, appUsage(95)); // 600 ms per call
+    await g.acquire({ app: APP }, undefined, 5); // at once
+    await g.acquire({ app: APP }, undefined, 2); // after 5 slots: 3 000 ms
+    await g.acquire({ app: APP }); // after 2 slots: 1 200 ms
+    expect(t.sleeps).toEqual([3_000, 1_200]);
+  });
+
   it('spaces concurrent callers one after another', async () => {
     const t = fakeTime();
     // Sleeps that do not move the clock: all three callers reserve their slots at the same instant.
