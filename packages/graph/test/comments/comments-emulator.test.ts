@@ -1,7 +1,7 @@
 /**
  * The comments module against @igkit/emulator over real sockets: list (newest first, paged), replies
  * (oldest first), get, comment and reply as the account, hide/unhide, delete, a private reply through
- * `MessagingClient`, and Meta's refusals classified by the catalogue. Emulated time is frozen and moves
+ * `MessagingClient`, and Meta's refusals classified by the catalogue. Emulated time stands still and moves
  * only when a test says so.
  */
 import { type RunningEmulator, startEmulator } from '@igkit/emulator';
@@ -12,25 +12,21 @@ import { createComment, deleteComment, replyToComment, setCommentHidden } from '
 import { GraphClient } from '../../src/core/client.js';
 import { MessagingClient } from '../../src/messaging/client.js';
 import { MessagingPolicyError } from '../../src/messaging/errors.js';
-import { recordingSleep } from '../helpers/fake-time.js';
+import { coupledTime, EMULATOR_EPOCH } from '../helpers/emulator-time.js';
 
 let emu: RunningEmulator;
-let now = 0;
+let time: ReturnType<typeof coupledTime>;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: 19 });
+  emu = await startEmulator({ seed: 19, clock: { now: () => EMULATOR_EPOCH } });
 });
 afterAll(async () => {
   await emu?.close();
 });
 beforeEach(async () => {
   await emu.control.reset();
-  now = (await emu.control.freezeClock(true)).now;
+  time = coupledTime(emu, EMULATOR_EPOCH);
 });
-
-async function advance(ms: number): Promise<void> {
-  now = (await emu.control.advanceClock(ms)).now;
-}
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -44,8 +40,8 @@ async function withPost(loginType: 'instagram' | 'facebook' = 'facebook') {
   const client = new GraphClient({
     accessToken: account.accessToken,
     host: emu.url,
-    clock: { now: () => now },
-    sleep: recordingSleep(),
+    clock: time.clock,
+    sleep: time.sleep,
     random: () => 0.5,
   });
   const { id: creationId } = await client.post<{ id: string }>(`/${account.igUserId}/media`, {
@@ -66,7 +62,7 @@ describe('reading comments', () => {
     const { account, client, mediaId, igsid } = await withPost();
     const ids: string[] = [];
     for (const text of ['first', 'second', 'third']) {
-      await advance(1_000);
+      await time.advance(1_000);
       ids.push((await emu.control.userComment(igsid, { igUserId: account.igUserId, mediaId, text })).id);
     }
     const pages: string[] = [];
@@ -82,7 +78,7 @@ describe('reading comments', () => {
     expect(comments[0]).toEqual({
       id: ids[2],
       text: 'third',
-      createdAt: metaSeconds(now),
+      createdAt: metaSeconds(time.now),
       username: 'ana',
       from: { id: igsid, username: 'ana' },
       hidden: false,
@@ -102,14 +98,14 @@ describe('reading comments', () => {
       mediaId,
       text: 'open on sunday?',
     });
-    await advance(1_000);
+    await time.advance(1_000);
     await emu.control.userComment(igsid, {
       igUserId: account.igUserId,
       mediaId,
       text: 'asking for my mum',
       parentId: top,
     });
-    await advance(1_000);
+    await time.advance(1_000);
     const { id: ours } = await replyToComment(client, top, 'Yes, 10 to 14.');
     const replies = await collect(listReplies(client, top));
     expect(replies.map((r) => [r.text, r.parentId])).toEqual([
@@ -195,8 +191,8 @@ describe('private reply from a comment (through MessagingClient)', () => {
       login: 'instagram',
       graph,
       igUserId: account.igUserId,
-      clock: { now: () => now },
-      sleep: recordingSleep(),
+      clock: time.clock,
+      sleep: time.sleep,
       limiter: false,
     });
     const { id } = await emu.control.userComment(igsid, {
@@ -214,7 +210,7 @@ describe('private reply from a comment (through MessagingClient)', () => {
 
     // A second one: refused locally when the caller says one was sent, by Meta (the emulator) otherwise.
     await expect(
-      privateReplyToComment(messaging, comment, 'again', { privateReplySentAt: now }),
+      privateReplyToComment(messaging, comment, 'again', { privateReplySentAt: time.now }),
     ).rejects.toBeInstanceOf(MessagingPolicyError);
     await expect(privateReplyToComment(messaging, comment, 'again')).rejects.toMatchObject({
       code: 'PRIVATE_REPLY_USED',
@@ -226,7 +222,7 @@ describe('private reply from a comment (through MessagingClient)', () => {
       text: 'hello?',
     });
     const oldComment = await getComment(graph, old);
-    await advance(8 * 24 * 3_600_000);
+    await time.advance(8 * 24 * 3_600_000);
     await expect(privateReplyToComment(messaging, oldComment, 'late')).rejects.toMatchObject({
       name: 'MessagingPolicyError',
       code: 'MESSAGING_WINDOW_CLOSED',

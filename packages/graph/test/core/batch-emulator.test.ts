@@ -8,18 +8,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchItemResult } from '../../src/core/batch.js';
 import { GraphClient } from '../../src/core/client.js';
 import { Governor } from '../../src/core/governor.js';
-import { recordingSleep } from '../helpers/fake-time.js';
+import { coupledTime, EMULATOR_EPOCH } from '../helpers/emulator-time.js';
 
 let emu: RunningEmulator;
+let time: ReturnType<typeof coupledTime>;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: 13 });
+  emu = await startEmulator({ seed: 13, clock: { now: () => EMULATOR_EPOCH } });
 });
 afterAll(async () => {
   await emu?.close();
 });
 beforeEach(async () => {
   await emu.control.reset();
+  time = coupledTime(emu, EMULATOR_EPOCH);
 });
 
 const IMG = 'https://cdn.example.com/batch.jpg';
@@ -31,7 +33,14 @@ async function account(settings: Record<string, unknown> = {}) {
 }
 
 const clientFor = (accessToken: string, extra: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}) =>
-  new GraphClient({ accessToken, host: emu.url, sleep: recordingSleep(), random: () => 0.5, ...extra });
+  new GraphClient({
+    accessToken,
+    host: emu.url,
+    clock: time.clock,
+    sleep: time.sleep,
+    random: () => 0.5,
+    ...extra,
+  });
 
 const okBody = (r: BatchItemResult | undefined) => {
   if (r?.ok !== true) throw new Error(`expected a success, got ${JSON.stringify(r)}`);
@@ -108,17 +117,8 @@ describe('GraphClient.batch against the emulator', () => {
 
   it('every item counts against the account budget, and the governor learns it from the item headers', async () => {
     const a = await account({ bucCallBudget: 10 });
-    // Time the governor waits passes on the emulator too (nothing waits in real time).
-    let offset = 0;
-    const clock = { now: () => Date.now() + offset };
-    const waits: number[] = [];
-    const sleep = async (ms: number) => {
-      waits.push(ms);
-      offset += ms;
-      await emu.control.advanceClock(ms);
-    };
-    const governor = new Governor({ clock, sleep });
-    const c = clientFor(a.accessToken, { accountId: a.igUserId, governor, clock, sleep, retry: false });
+    const governor = new Governor({ clock: time.clock, sleep: time.sleep });
+    const c = clientFor(a.accessToken, { accountId: a.igUserId, governor, retry: false });
     const item = { method: 'GET' as const, relativeUrl: `${a.igUserId}?fields=id` };
     const results = await c.batch(Array.from({ length: 12 }, () => item));
     // Budget 10: items 1–10 succeed, the 11th and 12th are refused with 80002 (each item is a call).
@@ -129,15 +129,13 @@ describe('GraphClient.batch against the emulator', () => {
     ]);
     const wait = results[10]?.ok === false ? results[10].error.retryAfterMs : undefined;
     expect(wait).toBeGreaterThan(0);
-    // The governor holds the account for the regain time the refused items' headers reported.
+    // The governor holds the account for the regain time the refused items' own headers reported…
     const held = governor.state(`account:${a.igUserId}`);
     expect(held?.percent).toBeGreaterThanOrEqual(100);
-    expect(held?.blockedUntil).toBeGreaterThanOrEqual(Date.now() + (wait ?? 0) - 5_000);
-    // The next call waits out that hold in the governor before it is sent, and then succeeds.
+    expect(held?.blockedUntil).toBe(EMULATOR_EPOCH + (wait ?? 0));
+    // …so the next call waits it out before it is sent, and then succeeds.
     expect(await c.get(`/${a.igUserId}`, { fields: 'id' })).toEqual({ id: a.igUserId });
-    expect(waits).toHaveLength(1);
-    expect(waits[0]).toBeGreaterThan((wait ?? 0) - 5_000);
-    expect(waits[0]).toBeLessThanOrEqual(wait ?? 0);
+    expect(time.sleeps).toEqual([wait]);
   });
 
   it('refuses more than 50 items before any call, and an empty list makes none', async () => {

@@ -2,7 +2,8 @@
  * The Conversations API readers against @igkit/emulator over real sockets, on both logins: conversations
  * (most recent first, `user_id` filter, paging), messages in both directions, one message with attachments,
  * the 20-most-recent rule and Meta's per-account rate (613) classified and waited out.
- * Emulated time is frozen and moves only with the client's sleeps (nothing waits in real time).
+ * Emulated time stands still and moves only with the client's sleeps and the test's steps (nothing waits in
+ * real time).
  */
 import { type RunningEmulator, startEmulator } from '@igkit/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,38 +14,29 @@ import {
   listConversationMessages,
   listConversations,
 } from '../../src/messaging/conversations.js';
+import { coupledTime, EMULATOR_EPOCH } from '../helpers/emulator-time.js';
 
 let emu: RunningEmulator;
-let now = 0;
+let time: ReturnType<typeof coupledTime>;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: 17 });
+  emu = await startEmulator({ seed: 17, clock: { now: () => EMULATOR_EPOCH } });
 });
 afterAll(async () => {
   await emu?.close();
 });
 beforeEach(async () => {
   await emu.control.reset();
-  now = (await emu.control.freezeClock(true)).now;
+  time = coupledTime(emu, EMULATOR_EPOCH);
 });
 
-/** Moves emulated time (and the tests' clock) forward. */
-async function advance(ms: number): Promise<void> {
-  now = (await emu.control.advanceClock(ms)).now;
-}
-
-const waits: number[] = [];
 function clientFor(accessToken: string, extra: Partial<GraphClientOptions> = {}): GraphClient {
-  waits.length = 0;
   return new GraphClient({
     accessToken,
     host: emu.url,
     random: () => 0.5,
-    clock: { now: () => now },
-    sleep: async (ms) => {
-      waits.push(ms);
-      await advance(ms);
-    },
+    clock: time.clock,
+    sleep: time.sleep,
     ...extra,
   });
 }
@@ -65,7 +57,7 @@ async function seeded(loginType: 'instagram' | 'facebook' = 'instagram') {
   const node = loginType === 'facebook' ? account.pageId : 'me';
   const users: Array<{ igsid: string; mid: string; at: number }> = [];
   for (const name of ['ana', 'ben', 'cy']) {
-    await advance(1_000);
+    await time.advance(1_000);
     const { igsid } = await emu.control.createUser({ username: name });
     const { mid, timestamp } = await emu.control.userMessage(igsid, {
       igUserId: account.igUserId,
@@ -73,11 +65,11 @@ async function seeded(loginType: 'instagram' | 'facebook' = 'instagram') {
     });
     users.push({ igsid, mid, at: timestamp });
   }
-  await advance(1_000);
+  await time.advance(1_000);
   const reply = await clientFor(token).request<{ message_id: string }>('POST', `/${node}/messages`, {
     json: { recipient: { id: users[0]!.igsid }, message: { text: 'hello ana' } },
   });
-  await advance(1_000);
+  await time.advance(1_000);
   return { account, token, node, users, replyMid: reply.data.message_id };
 }
 
@@ -151,7 +143,7 @@ describe('conversation messages', () => {
       igUserId: account.igUserId,
       attachments: [{ type: 'image', url: 'https://cdn.example.com/x-ray.png' }],
     });
-    await advance(1_000);
+    await time.advance(1_000);
     const photo = await getConversationMessage(c, mid);
     expect(photo).toMatchObject({
       id: mid,
@@ -165,11 +157,11 @@ describe('conversation messages', () => {
     for (let i = 0; i < 20; i++) {
       await emu.control.userMessage(users[1]!.igsid, { igUserId: account.igUserId, text: `more ${i}` });
     }
-    await advance(1_000);
+    await time.advance(1_000);
     const error = await getConversationMessage(clientFor(token), users[1]!.mid).catch((e: unknown) => e);
     expect(isGraphApiError(error)).toBe(true);
     expect(error).toMatchObject({ status: 400, code: 100, category: 'invalid_request', retryable: false });
-    expect(waits).toEqual([]);
+    expect(time.sleeps).toEqual([]);
   });
 
   it("Meta's per-account rate for this API (613) is classified as a rate limit and waited out by the client", async () => {
@@ -183,6 +175,7 @@ describe('conversation messages', () => {
     // With its defaults the client retries after a backoff and the governor's hold, in emulated time.
     const patient = clientFor(token);
     expect((await getConversationMessage(patient, users[2]!.mid)).text).toBe('hi from cy');
-    expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1_000);
+    // Refused again until the emulated second is over: backoff 250 ms, then the governor's 1 s hold.
+    expect(time.sleeps).toEqual([250, 750]);
   });
 });

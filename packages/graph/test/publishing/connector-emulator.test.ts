@@ -7,8 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/src/index.js';
 import { DEFAULT_GRAPH_VERSION } from '../../src/core/request-url.js';
 import { InstagramConnector } from '../../src/publishing/connector.js';
+import { coupledTime } from '../helpers/emulator-time.js';
 import {
-  coupledTime,
   type EmulatedAccount,
   emulatorConnector,
   emulatorWithAccount,

@@ -9,14 +9,9 @@ import { InMemoryCheckpointStore, type PublishStage } from '../../src/publishing
 import { InstagramConnector } from '../../src/publishing/connector.js';
 import type { PublishRequest } from '../../src/publishing/publish-plan.js';
 import { Publisher, type PublisherConfig } from '../../src/publishing/publisher.js';
+import { type coupledTime, syncedTime } from '../helpers/emulator-time.js';
 import { CrashingStore } from './helpers/crashing-store.js';
-import {
-  type coupledTime,
-  type EmulatedAccount,
-  emulatorConfig,
-  publishedMedia,
-  syncedTime,
-} from './helpers/emulator.js';
+import { type EmulatedAccount, emulatorConfig, publishedMedia } from './helpers/emulator.js';
 import { fakeMediaFetch } from './helpers/fake-media-server.js';
 import { jpeg, png } from './helpers/media-fixtures.js';
 

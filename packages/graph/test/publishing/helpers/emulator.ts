@@ -2,34 +2,11 @@
 import { type RunningEmulator, startEmulator } from '../../../../emulator/src/index.js'; // vitest lacks ssr 'source' condition; see core tests
 import { InstagramConnector } from '../../../src/publishing/connector.js';
 import type { InstagramConfig } from '../../../src/publishing/types.js';
-import { fakeTime } from '../../helpers/fake-time.js';
+import { coupledTime, EMULATOR_EPOCH } from '../../helpers/emulator-time.js';
 
 export interface EmulatedAccount {
   igUserId: string;
   accessToken: string;
-}
-
-/** A fake clock + sleep that moves the emulator clock by the same amount. */
-export function coupledTime(emu: RunningEmulator, start?: number) {
-  const t = fakeTime(start);
-  return {
-    clock: t.clock,
-    sleeps: t.sleeps,
-    sleep: async (ms: number) => {
-      await t.sleep(ms);
-      if (ms > 0) await emu.control.advanceClock(ms);
-    },
-    /** Fake ms elapsed so far. */
-    get now() {
-      return t.now;
-    },
-  };
-}
-
-/** {@link coupledTime} starting at the emulator's current time. */
-export async function syncedTime(emu: RunningEmulator) {
-  const { now } = await emu.control.freezeClock(false);
-  return coupledTime(emu, now);
 }
 
 export async function emulatorWithAccount(
@@ -37,8 +14,7 @@ export async function emulatorWithAccount(
 ): Promise<{ emu: RunningEmulator; account: EmulatedAccount }> {
   // The emulator's base clock stands still: emulated time moves only when a test's sleep advances it, so
   // what the client sees does not depend on how long the machine takes (no wall clock).
-  const base = Date.UTC(2026, 10, 23, 12, 0, 0);
-  const emu = await startEmulator({ seed, clock: { now: () => base } });
+  const emu = await startEmulator({ seed, clock: { now: () => EMULATOR_EPOCH } });
   const a = await emu.control.createAccount({ username: 'brand' });
   return { emu, account: { igUserId: a.igUserId, accessToken: a.accessToken } };
 }
