@@ -14,29 +14,25 @@ import {
   NotFoundError,
   type SendResult,
 } from '../../src/index.js';
+import { coupledTime, EMULATOR_EPOCH } from '../helpers/emulator-time.js';
 import { recordingAudit, recordingSleep } from './helpers.js';
 
 const H = 3_600_000;
 const D = 24 * H;
 
 let emu: RunningEmulator;
-let offset = 0;
-/** The emulator's clock (real time + what the test advanced), shared with the client's policy checks. */
-const clock = { now: () => Date.now() + offset };
-async function advance(ms: number): Promise<void> {
-  await emu.control.advanceClock(ms);
-  offset += ms;
-}
+/** Emulated time (standing still unless a test advances it), shared with the client's policy checks. */
+let time: ReturnType<typeof coupledTime>;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: 7 });
+  emu = await startEmulator({ seed: 7, clock: { now: () => EMULATOR_EPOCH } });
 });
 afterAll(async () => {
   await emu.close();
 });
 beforeEach(async () => {
   await emu.control.reset();
-  offset = 0;
+  time = coupledTime(emu, EMULATOR_EPOCH);
 });
 
 interface StoredMessage {
@@ -67,7 +63,7 @@ async function setup(opts: { login?: 'instagram' | 'facebook'; humanAgent?: bool
     ...(login === 'facebook' ? { pageId: account.pageId } : {}),
     igUserId: account.igUserId,
     baseUrl: emu.url,
-    clock,
+    clock: time.clock,
     sleep: recordingSleep(),
     limiter: false,
   });
@@ -87,7 +83,7 @@ describe('24 h window (client policy = emulator enforcement)', () => {
       text: 'Your appointment is at 10:00',
     });
 
-    await advance(D + 60_000);
+    await time.advance(D + 60_000);
     const refused = await client.sendText(igsid, 'late', { conversation }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(MessagingPolicyError);
     expect(refused).toMatchObject({ code: 'MESSAGING_WINDOW_CLOSED', details: { humanAgentEligible: true } });
@@ -144,7 +140,7 @@ describe('HUMAN_AGENT', () => {
   it('a human reply between 24 h and 7 days goes out tagged; after 7 days it is refused', async () => {
     const { account, igsid, client, lastUserMessageAt } = await setup({ humanAgent: true });
     const conversation = { lastUserMessageAt };
-    await advance(3 * D);
+    await time.advance(3 * D);
     await expect(client.sendText(igsid, 'automated', { conversation })).rejects.toMatchObject({
       code: 'MESSAGING_WINDOW_CLOSED',
     });
@@ -156,7 +152,7 @@ describe('HUMAN_AGENT', () => {
     expect(await outbound(account.igUserId)).toEqual([
       expect.objectContaining({ tag: 'HUMAN_AGENT', text: 'Sorry, we were closed for the weekend' }),
     ]);
-    await advance(4 * D + 60_000);
+    await time.advance(4 * D + 60_000);
     await expect(
       client.sendText(igsid, 'too late', { conversation, humanAgent: true }),
     ).rejects.toMatchObject({
@@ -169,7 +165,7 @@ describe('HUMAN_AGENT', () => {
 
   it('without the Human Agent feature the emulator refuses the tag (code 10) → ForbiddenError', async () => {
     const { igsid, client, lastUserMessageAt } = await setup({ humanAgent: false });
-    await advance(2 * D);
+    await time.advance(2 * D);
     await expect(
       client.sendText(igsid, 'human reply', { conversation: { lastUserMessageAt }, humanAgent: true }),
     ).rejects.toBeInstanceOf(ForbiddenError);
@@ -179,7 +175,7 @@ describe('HUMAN_AGENT', () => {
 describe('private replies', () => {
   it('one private reply per comment within 7 days', async () => {
     const { account, igsid, client } = await setup();
-    const commentedAt = clock.now();
+    const commentedAt = time.now;
     const { id: commentId } = await emu.control.userComment(igsid, {
       igUserId: account.igUserId,
       text: 'price?',
@@ -195,7 +191,7 @@ describe('private replies', () => {
     // With the state updated, the client refuses locally...
     await expect(
       client.privateReply(commentId, 'again', {
-        comment: { createdAt: commentedAt, privateReplySentAt: clock.now() },
+        comment: { createdAt: commentedAt, privateReplySentAt: time.now },
       }),
     ).rejects.toMatchObject({ name: 'MessagingPolicyError', code: 'PRIVATE_REPLY_USED' });
     // ...and with stale state the emulator refuses (10/2534025) → the same code.
@@ -211,12 +207,12 @@ describe('private replies', () => {
 
   it('comments older than 7 days: refused locally, and by the emulator when the state is wrong', async () => {
     const { account, igsid, client } = await setup();
-    const commentedAt = clock.now();
+    const commentedAt = time.now;
     const { id: commentId } = await emu.control.userComment(igsid, {
       igUserId: account.igUserId,
       text: 'hi',
     });
-    await advance(7 * D + 60_000);
+    await time.advance(7 * D + 60_000);
     await expect(
       client.privateReply(commentId, 'late', { comment: { createdAt: commentedAt } }),
     ).rejects.toMatchObject({
@@ -225,7 +221,7 @@ describe('private replies', () => {
       details: { reason: 'comment_too_old' },
     });
     await expect(
-      client.privateReply(commentId, 'late', { comment: { createdAt: clock.now() } }),
+      client.privateReply(commentId, 'late', { comment: { createdAt: time.now } }),
     ).rejects.toMatchObject({
       name: 'BadRequestError',
       code: 'MESSAGING_WINDOW_CLOSED',
@@ -281,7 +277,7 @@ describe('every Send API body is accepted by the emulator, on both hosts', () =>
       accessToken: account.accessToken,
       pageId: account.pageId,
       baseUrl: emu.url,
-      clock,
+      clock: time.clock,
       limiter: false,
     });
     await expect(
