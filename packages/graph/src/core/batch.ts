@@ -19,7 +19,10 @@ export interface BatchRequestItem {
    * covers every item, and `access_token` / `appsecret_proof` here are refused.
    */
   relativeUrl: string;
-  /** Form fields of a POST (`undefined` entries skipped), or an already encoded `a=1&b=2` string. */
+  /**
+   * Form fields of a POST (`undefined` entries skipped; `{result=…}` references kept as written), or an already
+   * encoded `a=1&b=2` string.
+   */
   body?: Record<string, QueryValue> | string;
   /** Names the item so later items can use `dependsOn: name` or `{result=name:$.id}` in their URL or body. */
   name?: string;
@@ -69,8 +72,31 @@ const REFERENCE = /\{result=([^:}]+):[^}]*\}/g;
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'DELETE']);
 const TOKEN_PARAMS = ['access_token', 'appsecret_proof'];
 
+/** One form value, encoded, except its `{result=…}` references, which Meta must see as written. */
+function encodeValue(value: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of value.matchAll(REFERENCE)) {
+    out +=
+      queryParams({ v: value.slice(at, m.index) })
+        .toString()
+        .slice(2) + m[0];
+    at = m.index + m[0].length;
+  }
+  return (
+    out +
+    queryParams({ v: value.slice(at) })
+      .toString()
+      .slice(2)
+  );
+}
+
 function encodedBody(body: BatchRequestItem['body']): string | undefined {
-  return body === undefined || typeof body === 'string' ? body : queryParams(body).toString();
+  if (body === undefined || typeof body === 'string') return body;
+  return Object.entries(body)
+    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
+    .map(([name, value]) => `${encodeValue(name)}=${encodeValue(String(value))}`)
+    .join('&');
 }
 
 /** Names an item needs: `dependsOn` plus every `{result=name:…}` in its URL and body. */

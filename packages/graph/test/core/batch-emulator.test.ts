@@ -60,7 +60,7 @@ describe('GraphClient.batch against the emulator', () => {
       {
         method: 'POST',
         relativeUrl: `${a.igUserId}/media_publish`,
-        body: 'creation_id={result=container:$.id}',
+        body: { creation_id: '{result=container:$.id}' },
         name: 'post',
       },
       { method: 'GET', relativeUrl: '{result=post:$.id}?fields=id,caption,media_type' },

@@ -86,7 +86,7 @@ describe('GraphClient.batch: the request', () => {
       {
         method: 'POST',
         relativeUrl: `${IG}/media_publish`,
-        body: 'creation_id={result=c:$.id}',
+        body: { creation_id: '{result=c:$.id}', caption: 'id {result=c:$.id}!' },
         omitResponseOnSuccess: true,
         dependsOn: 'c',
       },
@@ -108,7 +108,8 @@ describe('GraphClient.batch: the request', () => {
       {
         method: 'POST',
         relative_url: `${IG}/media_publish`,
-        body: 'creation_id={result=c:$.id}',
+        // references stay as written (Meta fills them in); the text around them is encoded
+        body: 'creation_id={result=c:$.id}&caption=id+{result=c:$.id}%21',
         omit_response_on_success: true,
         depends_on: 'c',
       },
