@@ -35,7 +35,6 @@ export async function runStart(opts: StartCommandOptions): Promise<number> {
     config,
     log,
     emulatorPort: emulatorPort(process.env),
-    ...(process.env['IGKIT_DASHBOARD_DIR'] ? { dashboardDir: process.env['IGKIT_DASHBOARD_DIR'] } : {}),
   });
   // With --json, stdout holds exactly one JSON document; everything for people goes to stderr.
   const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);

@@ -68,6 +68,8 @@ export interface ServiceConfig {
    * @default false
    */
   mediaPreflight: boolean;
+  /** The built dashboard served at `/`. @default the installed `@igkit/dashboard` package's `dist/` */
+  dashboardDir?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -197,6 +199,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (secretKey) config.secretKey = secretKey;
   const previous = key(env, 'IGKIT_SECRET_KEY_PREVIOUS');
   if (previous) config.previousSecretKey = previous;
+  const dashboardDir = str(env, 'IGKIT_DASHBOARD_DIR');
+  if (dashboardDir) config.dashboardDir = resolve(cwd, dashboardDir);
   const graphUrl = url(env, 'IGKIT_GRAPH_URL', ['http:', 'https:']);
   if (graphUrl) config.graphUrl = graphUrl;
   const appId = digits(env, 'META_APP_ID');

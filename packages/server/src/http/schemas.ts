@@ -84,12 +84,10 @@ export const PostEventSchema = z
 
 export const PostWithTimelineSchema = PostSchema.extend({
   timeline: z.array(PostEventSchema),
-  stages: z
-    .array(z.object({ stage: z.string(), at: z.string() }))
-    .openapi({
-      description:
-        "Publishing stages as first reached (started, children_created, container_created, ready, publish_attempted, published)",
-    }),
+  stages: z.array(z.object({ stage: z.string(), at: z.string() })).openapi({
+    description:
+      'Publishing stages as first reached (started, children_created, container_created, ready, publish_attempted, published)',
+  }),
 }).openapi('PostWithTimeline');
 
 export const SchedulePostSchema = z

@@ -24,7 +24,7 @@ export interface StartOptions {
   log: Logger;
   /** Port of the embedded emulator. @default 8788 (IGKIT_EMULATOR_PORT) */
   emulatorPort?: number;
-  /** The built dashboard to serve at `/`. @default the installed `@igkit/dashboard` (IGKIT_DASHBOARD_DIR) */
+  /** The built dashboard to serve at `/`. @default `config.dashboardDir`, else the installed `@igkit/dashboard` */
   dashboardDir?: string | false;
 }
 
@@ -163,7 +163,9 @@ export async function startIgkit(options: StartOptions): Promise<RunningIgkit> {
         service,
         metrics: m,
         health,
-        ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
+        ...((options.dashboardDir ?? config.dashboardDir) !== undefined
+          ? { dashboardDir: options.dashboardDir ?? config.dashboardDir }
+          : {}),
         ...(canReceive
           ? { mount: (root) => root.route('/webhooks', service.webhookApp({ onOutcome: m.observeWebhook })) }
           : {}),
