@@ -317,6 +317,20 @@ describe('dashboard', () => {
     await ctx.close();
   });
 
+  it('shows a clear error state: an unknown post, and the service going away mid-session', async () => {
+    await page.goto(`${env.url}/posts/00000000-0000-4000-8000-000000000000`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(
+      /Something went wrong.*no post 00000000-0000-4000-8000-000000000000.*Try again/,
+    );
+    await expectAccessible(page, 'error state');
+    await page.route('**/v1/dead-letters*', (route) => route.abort('connectionrefused'));
+    await page.goto(`${env.url}/operations`);
+    await page.getByText('The igkit service cannot be reached. Is it running?').waitFor();
+    await page.unroute('**/v1/dead-letters*');
+  });
+
   it('fits a phone: no page scrolls sideways at 390 px', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of ['/schedule', '/compose', '/inbox', '/operations']) {
