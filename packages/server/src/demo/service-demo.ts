@@ -172,6 +172,7 @@ async function countAudit(service: Service): Promise<number> {
 export function nextSteps(apiUrl: string): string[] {
   return [
     'Try next:',
+    `  open ${apiUrl}/                     the dashboard (sign in with the API key above)`,
     `  open ${apiUrl}/docs                 the API reference`,
     '  npx igkit posts                     the demo posts and their state (needs IGKIT_API_KEY)',
     '  npx igkit post <id>                 one post with its timeline',
