@@ -209,7 +209,7 @@ export function startBanner(run: RunningIgkit, config: ServiceConfig): string[] 
       : `igkit is running (role ${run.role}) against ${config.graphUrl ?? 'Meta'}.`,
   ];
   if (run.apiUrl) {
-    lines.push(`  dashboard ${run.apiUrl}/   (sign in with an API key)`);
+    lines.push(`  dashboard ${run.apiUrl}/   (sign in with your igk_… key)`);
     lines.push(`  API       ${run.apiUrl}   (reference: ${run.apiUrl}/docs)`);
     lines.push(`  webhooks  ${run.webhookUrl}`);
   }
