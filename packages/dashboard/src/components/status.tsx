@@ -45,3 +45,18 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
 export function Badge({ state }: { state: string }) {
   return <span class={`badge badge-${state}`}>{state.replace('_', ' ')}</span>;
 }
+
+/** The outcome of an action the person just took: a status line, or an alert when it failed. */
+export interface NoticeValue {
+  ok: boolean;
+  text: string;
+}
+
+export function Notice({ notice }: { notice: NoticeValue | undefined }) {
+  if (!notice) return null;
+  return (
+    <p class={notice.ok ? 'notice' : 'field-error'} role={notice.ok ? 'status' : 'alert'}>
+      {notice.text}
+    </p>
+  );
+}

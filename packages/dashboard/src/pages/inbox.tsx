@@ -4,7 +4,15 @@
  * to keys with `messages:read` (the API enforces it); a HUMAN_AGENT reply is offered only as a person's reply.
  */
 import { useState } from 'preact/hooks';
-import { Badge, describeError, Empty, ErrorState, Loading } from '../components/status';
+import {
+  Badge,
+  describeError,
+  Empty,
+  ErrorState,
+  Loading,
+  Notice,
+  type NoticeValue,
+} from '../components/status';
 import { api, type Conversation, can, type Message, type Session, withQuery } from '../lib/api';
 import { fmtDateTime, fmtDuration } from '../lib/format';
 import { useLoad } from '../lib/use-load';
@@ -51,7 +59,7 @@ function Thread({
   );
   const [text, setText] = useState('');
   const [humanAgent, setHumanAgent] = useState(false);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [notice, setNotice] = useState<NoticeValue | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const w = windowOf(conv, Date.now());
 
@@ -143,11 +151,7 @@ function Thread({
               {conv.optedOut ? 'Clear opt-out' : 'Mark opted out'}
             </button>
           </div>
-          {notice && (
-            <p class={notice.ok ? 'notice' : 'field-error'} role={notice.ok ? 'status' : 'alert'}>
-              {notice.text}
-            </p>
-          )}
+          <Notice notice={notice} />
         </form>
       ) : (
         <p class="muted">Your API key cannot send messages (messages:write).</p>

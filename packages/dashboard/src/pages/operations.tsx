@@ -3,7 +3,15 @@
  * discard) and the audit log (search, NDJSON export). Dead letters and the audit log need the admin scope.
  */
 import { useState } from 'preact/hooks';
-import { Badge, describeError, Empty, ErrorState, Loading } from '../components/status';
+import {
+  Badge,
+  describeError,
+  Empty,
+  ErrorState,
+  Loading,
+  Notice,
+  type NoticeValue,
+} from '../components/status';
 import { UsageChart } from '../components/usage-chart';
 import {
   type AuditRow,
@@ -102,7 +110,7 @@ function DeadLetters() {
     [],
     10_000,
   );
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [notice, setNotice] = useState<NoticeValue | undefined>(undefined);
   const act = async (d: DeadLetter, action: 'replay' | 'discard') => {
     setNotice(undefined);
     try {
@@ -122,11 +130,7 @@ function DeadLetters() {
   return (
     <section aria-labelledby="dl-title" class="card">
       <h2 id="dl-title">Dead letters</h2>
-      {notice && (
-        <p class={notice.ok ? 'notice' : 'field-error'} role={notice.ok ? 'status' : 'alert'}>
-          {notice.text}
-        </p>
-      )}
+      <Notice notice={notice} />
       {list.error ? (
         <ErrorState error={list.error} retry={list.reload} />
       ) : !list.data ? (

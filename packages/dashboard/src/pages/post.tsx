@@ -3,7 +3,7 @@
  * and cancel / reschedule / publish now while it is still scheduled.
  */
 import { useState } from 'preact/hooks';
-import { Badge, describeError, ErrorState, Loading } from '../components/status';
+import { Badge, describeError, ErrorState, Loading, Notice, type NoticeValue } from '../components/status';
 import { api, can, type Post, type PostEvent, type Session } from '../lib/api';
 import { fmtDateTime, fmtPrecise, STATE_LABEL, toLocalInput } from '../lib/format';
 import { useLoad } from '../lib/use-load';
@@ -88,7 +88,7 @@ export function PostPage({ id, session }: { id: string; session: Session }) {
   const post = useLoad(() => api<PostWithTimeline>('GET', `/v1/posts/${encodeURIComponent(id)}`), [id], 3000);
   const [when, setWhen] = useState('');
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [notice, setNotice] = useState<NoticeValue | undefined>(undefined);
 
   const act = async (label: string, path: string, body?: unknown) => {
     setBusy(true);
@@ -181,11 +181,7 @@ export function PostPage({ id, session }: { id: string; session: Session }) {
           </form>
         </section>
       )}
-      {notice && (
-        <p class={notice.ok ? 'notice' : 'field-error'} role={notice.ok ? 'status' : 'alert'}>
-          {notice.text}
-        </p>
-      )}
+      <Notice notice={notice} />
       <section aria-labelledby="timeline-title" class="card">
         <h2 id="timeline-title">Timeline</h2>
         <ol class="timeline">

@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey } from '../../../server/src/store/api-keys.js';
 import { insertDeadLetter } from '../../../server/src/store/dead-letters.js';
+import { toLocalInput } from '../../src/lib/format.js';
 import { type Running, seriousViolations, startDashboard } from './harness.js';
 
 let env: Running;
@@ -103,13 +104,7 @@ describe('dashboard', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Fix the media marked');
     expect(await page.locator('.preflight').textContent()).toContain('aspect ratio');
     await page.getByLabel('Media 1 URL').fill(url('second'));
-    const now = new Date();
-    const p = (n: number) => String(n).padStart(2, '0');
-    await page
-      .getByLabel('Publish at')
-      .fill(
-        `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}T${p(now.getHours())}:${p(now.getMinutes())}`,
-      );
+    await page.getByLabel('Publish at').fill(toLocalInput(new Date()));
     await page.getByRole('button', { name: 'Check media and schedule' }).click();
     await page.getByRole('heading', { name: /Carousel post/ }).waitFor();
   });
@@ -247,12 +242,7 @@ describe('dashboard', () => {
     await page.goto(`${env.url}/posts/${a.id}`);
     await page.getByRole('heading', { name: 'Actions' }).waitFor();
     const target = later(5);
-    const p = (n: number) => String(n).padStart(2, '0');
-    await page
-      .getByLabel('New time')
-      .fill(
-        `${target.getFullYear()}-${p(target.getMonth() + 1)}-${p(target.getDate())}T${p(target.getHours())}:${p(target.getMinutes())}`,
-      );
+    await page.getByLabel('New time').fill(toLocalInput(target));
     await page.getByRole('button', { name: 'Reschedule' }).click();
     await expect.poll(() => page.getByRole('status').last().textContent()).toContain('Reschedule: done.');
     const moved = await service.db.query<{ publish_at: Date }>('SELECT publish_at FROM posts WHERE id = $1', [
