@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookDeliveryQueue, type WebhookEvent } from '../../src/webhooks/delivery.js';
 import { nextAttemptAt, RETRY_HORIZON_MS } from '../../src/webhooks/retry-schedule.js';
-import { fakeClock, startReceiver, verifySignature256 } from './receiver.js';
+import { FakeTime } from '../helpers/fake-time.js';
+import { startReceiver, verifySignature256 } from './receiver.js';
 
 const SECRET = 'app-secret-1';
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -20,7 +21,7 @@ async function setup(
   } = {},
 ) {
   const receiver = await startReceiver();
-  const clock = fakeClock();
+  const clock = new FakeTime(1_763_900_000_000);
   const queue = new WebhookDeliveryQueue({ clock, ...opts });
   cleanups.push(
     () => queue.close(),

@@ -136,14 +136,3 @@ export function verifySignature256(
   const got = Buffer.from(header.slice('sha256='.length), 'utf8');
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
-
-/** A settable fake clock. */
-export function fakeClock(start = 1_763_900_000_000) {
-  let t = start;
-  return {
-    now: () => t,
-    advance(ms: number) {
-      t += ms;
-    },
-  };
-}
