@@ -92,6 +92,16 @@ describe.each(ENGINES)('dashboard API (%s)', (engine) => {
     for (const row of stored.rows) expect(setCookie).not.toContain(row.secret_hash);
   });
 
+  it('sign-in takes only a JSON body, so a cross-site form cannot sign a browser in (login CSRF)', async () => {
+    const res = await app.request('/v1/session', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ apiKey: keys['admin'] }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
   it('a wrong key is refused with 401 and recorded as a security event', async () => {
     const { r } = await signIn(`igk_abcdefghij_${'y'.repeat(32)}`);
     expect(r.status).toBe(401);
