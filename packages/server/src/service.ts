@@ -36,7 +36,7 @@ import {
   type QueueMessageInput,
   queueMessage,
 } from './messaging/send-message.js';
-import { type OperationsOverview, operationsOverview } from './operations/overview.js';
+import { type OperationsOverview, operationsOverview, type QuotaCache } from './operations/overview.js';
 import { connectAccount } from './scheduler/accounts.js';
 import {
   handleInsightsJob,
@@ -248,6 +248,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     opts?: { actor?: string; correlationId?: string; reason?: string },
   ) => reschedulePost(ctx, id, at, opts);
   const deadLetterDeps: DeadLetterDeps = { db, boss, vault, now, reschedulePost: reschedule };
+  const quotaCache: QuotaCache = new Map();
   const purgeMessages = () => purgeExpiredMessages({ db, now }, config.messageRetentionDays);
   let stopped = false;
   const handlers: QueueHandlers = {
@@ -327,7 +328,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         allowHosts: [new URL(url).hostname],
       });
     },
-    operations: (opts) => operationsOverview({ db, boss, vault, log, graph, clock, sleep }, opts),
+    operations: (opts) => operationsOverview({ db, boss, vault, log, graph, clock, sleep, quotaCache }, opts),
     async startWorkers() {
       const deps = { db, boss, log, now };
       await work(deps, 'publish-post', handlers['publish-post'], {

@@ -27,7 +27,7 @@ import { useLoad } from '../lib/use-load';
 
 function Overview() {
   const [hours, setHours] = useState(24);
-  const ops = useLoad(() => api<Operations>('GET', withQuery('/v1/operations', { hours })), [hours], 10_000);
+  const ops = useLoad(() => api<Operations>('GET', withQuery('/v1/operations', { hours })), [hours], 30_000);
   if (ops.error) return <ErrorState error={ops.error} retry={ops.reload} />;
   if (!ops.data) return <Loading what="the overview" />;
   return (

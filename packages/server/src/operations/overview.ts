@@ -1,7 +1,8 @@
 /**
  * The operations view (dashboard, `GET /v1/operations`): queue depths and open dead letters per queue, and per
  * account its Graph usage over time (from the usage headers), its publishing quota as Meta reports it now
- * (`content_publishing_limit`, one read per account) and the posts igkit published in the last 24 h.
+ * (`content_publishing_limit`, one read per account, remembered for {@link QUOTA_TTL_MS} so an open dashboard
+ * does not spend the account's Graph call budget) and the posts igkit published in the last 24 h.
  */
 import { type Clock, type PublishingLimit, readPublishingLimit, type Sleep } from '@igkit/graph';
 import { type GraphTarget, graphClientFor } from '../graph/graph-target.js';
@@ -13,6 +14,12 @@ import type { Db } from '../store/db.js';
 import { type UsageSample, usageSince } from '../store/graph-usage.js';
 import type { Vault } from '../vault/vault.js';
 
+/** How long a publishing-quota read is reused. */
+export const QUOTA_TTL_MS = 5 * 60_000;
+
+/** The last quota read per account, with the time it was taken (on the service's clock). */
+export type QuotaCache = Map<string, { at: number; value: AccountOverview['publishingLimit'] }>;
+
 export interface OperationsDeps {
   db: Db;
   boss: PgBoss;
@@ -21,6 +28,7 @@ export interface OperationsDeps {
   graph: GraphTarget;
   clock: Clock;
   sleep: Sleep;
+  quotaCache: QuotaCache;
 }
 
 export interface QueueOverview {
@@ -40,6 +48,19 @@ export interface AccountOverview {
 export interface OperationsOverview {
   queues: QueueOverview[];
   accounts: AccountOverview[];
+}
+
+/** The account's quota, read from Meta at most once per {@link QUOTA_TTL_MS}. */
+async function cachedLimit(
+  deps: OperationsDeps,
+  account: Account,
+): Promise<AccountOverview['publishingLimit']> {
+  const now = deps.clock.now();
+  const hit = deps.quotaCache.get(account.id);
+  if (hit && now - hit.at < QUOTA_TTL_MS) return hit.value;
+  const value = await liveLimit(deps, account);
+  deps.quotaCache.set(account.id, { at: now, value });
+  return value;
 }
 
 async function liveLimit(
@@ -90,7 +111,7 @@ export async function operationsOverview(
       account,
       usage: (usageBy.get(account.id) ?? []).map((s) => ({ at: s.at, maxPercent: s.maxPercent })),
       publishedLast24h: publishedBy.get(account.id) ?? 0,
-      publishingLimit: await liveLimit(deps, account),
+      publishingLimit: await cachedLimit(deps, account),
     });
   return { queues, accounts };
 }

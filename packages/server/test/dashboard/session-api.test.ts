@@ -228,6 +228,22 @@ describe.each(ENGINES)('dashboard API (%s)', (engine) => {
       (u) => u.length > 0,
     );
     expect(usage[0]?.maxPercent).toEqual(expect.any(Number));
+    // The quota is read from Meta at most every 5 minutes: a failure now is not seen until the cache expires.
+    await h.emu.control.setFault({ path: '/*/content_publishing_limit', times: 0, error: { code: 190 } });
+    const cached = await request('GET', '/v1/operations', admin);
+    expect(
+      ((cached.json?.['accounts'] ?? []) as Array<Record<string, unknown>>)[0]?.['publishingLimit'],
+    ).toMatchObject({
+      usage: 0,
+    });
+    h.clock.advance(5 * 60_000);
+    const expired = await request('GET', '/v1/operations', admin);
+    expect(
+      ((expired.json?.['accounts'] ?? []) as Array<Record<string, unknown>>)[0]?.['publishingLimit'],
+    ).toEqual({
+      errorCode: '190',
+    });
+    await h.emu.control.clearFaults();
     const bad = await request('GET', '/v1/operations?hours=1000', admin);
     expect(bad.status).toBe(400);
   });
