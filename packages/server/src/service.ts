@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type Clock,
   type MediaTarget,
+  type PreflightOptions,
   type PreflightResult,
   preflightMedia,
   type Sleep,
@@ -80,6 +81,11 @@ export interface ServiceOptions {
   workerId?: string;
   /** Longest container wait per publish (ms). @default the library's 120 s */
   maxWaitTime?: number;
+  /**
+   * Media preflight options (name resolution, allow-listed hosts, timeouts) for the `publish-post` job; giving
+   * them turns preflight on as IGKIT_MEDIA_PREFLIGHT does. Tests point a public-looking name at a local server.
+   */
+  mediaPreflight?: PreflightOptions;
   /**
    * How long a crashed worker's hold lasts: the Publisher's lease on a post, and the lease on a conversation's
    * send queue. Each must outlast the work it guards. @default the library's publish lease; 60 s for sends
@@ -206,7 +212,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.maxWaitTime ? { maxWaitTime: options.maxWaitTime } : {}),
     ...(options.leases?.publishMs ? { leaseMs: options.leases.publishMs } : {}),
-    ...(config.mediaPreflight ? { preflight: true } : {}),
+    ...(options.mediaPreflight
+      ? { preflight: options.mediaPreflight }
+      : config.mediaPreflight
+        ? { preflight: true }
+        : {}),
   };
   const refreshDeps = {
     db,

@@ -13,7 +13,7 @@ import type { Service } from '../service.js';
 import type { AppEnv } from './auth.js';
 import { defaultDashboardDir, mountDashboard } from './dashboard.js';
 import { DOCS_PAGE } from './docs-page.js';
-import { errorBody, STATUS_OF, sendError, toErrorResponse, validationError } from './errors.js';
+import { errorBody, nulField, STATUS_OF, sendError, toErrorResponse, validationError } from './errors.js';
 import type { HealthReport } from './health.js';
 import type { Metrics } from './metrics.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -47,6 +47,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(validationError(result.error, result.target), 400);
+      const nul = nulField(result.data);
+      if (nul !== undefined) {
+        const field = nul || result.target;
+        return c.json(
+          errorBody('VALIDATION', `${field}: must not contain NUL characters`, { field, rule: 'no_nul' }),
+          400,
+        );
+      }
     },
   });
 
@@ -138,6 +146,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   app.notFound((c) => sendError(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => {
+    if (e instanceof HTTPException && e.status === 415)
+      return sendError(c, 'UNSUPPORTED_MEDIA_TYPE', 'content-type: expected application/json', {
+        field: 'content-type',
+        rule: 'media_type',
+      });
     if (e instanceof HTTPException) {
       const code = e.status === 413 ? 'PAYLOAD_TOO_LARGE' : e.status === 401 ? 'UNAUTHORIZED' : 'BAD_REQUEST';
       const message = e.message.includes('JSON') ? 'body: expected valid JSON' : e.message || 'bad request';

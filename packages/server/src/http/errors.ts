@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | ServiceErrorCode
   | 'UNAUTHORIZED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'BAD_REQUEST'
   | 'UNAVAILABLE'
   | 'INTERNAL';
@@ -33,6 +34,7 @@ export const STATUS_OF: Record<ApiErrorCode, ContentfulStatusCode> = {
   CONSENT_REQUIRED: 409,
   MESSAGING_WINDOW_CLOSED: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -65,7 +67,12 @@ export function fieldOf(path: readonly PropertyKey[]): string {
 export function validationError(error: ZodError, where: string): ApiErrorBody {
   const issues = error.issues.map((i) => ({
     field: fieldOf(i.path) || where,
-    rule: 'format' in i && typeof i.format === 'string' ? i.format : i.code,
+    rule:
+      'params' in i && typeof i.params?.['rule'] === 'string'
+        ? i.params['rule']
+        : 'format' in i && typeof i.format === 'string'
+          ? i.format
+          : i.code,
     message: i.message,
   }));
   const first = issues[0] ?? { field: where, rule: 'invalid', message: 'invalid input' };
@@ -82,4 +89,23 @@ export function toErrorResponse(e: unknown, correlationId: string | undefined): 
   return errorBody('INTERNAL', 'internal error; the log line with this correlation id has the cause', {
     ...(correlationId ? { correlationId } : {}),
   });
+}
+
+/** The first string in validated input that holds a NUL character (PostgreSQL text cannot), as a field path. */
+export function nulField(value: unknown, path: PropertyKey[] = []): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? fieldOf(path) : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const f = nulField(v, [...path, i]);
+      if (f !== undefined) return f;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const f = nulField(v, [...path, k]);
+      if (f !== undefined) return f;
+    }
+  }
+  return undefined;
 }

@@ -22,7 +22,18 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-const isoDate = z.iso.datetime({ offset: true });
+/**
+ * An ISO 8601 date-time with an offset (zod checks the calendar) in the years 1–9999, which PostgreSQL's
+ * timestamptz and JavaScript's Date share: year 0000 passes the ISO check but fails in the database.
+ */
+export const IsoDateTime = z.iso.datetime({ offset: true }).refine(
+  (v) => {
+    const year = new Date(v).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  },
+  { message: 'expected a date-time between the years 1 and 9999', params: { rule: 'date' } },
+);
+const isoDate = IsoDateTime;
 const POST_STATES = [
   'scheduled',
   'publishing',

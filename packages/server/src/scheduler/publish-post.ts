@@ -11,7 +11,14 @@
  *   dead-letter handler marks it `failed`
  * - user-fixable errors (`INVALID_*`, `MEDIA_ERROR`, …) → `failed` with Meta's reason
  */
-import { type Clock, InstagramConnector, Publisher, type PublishResult, type Sleep } from '@igkit/graph';
+import {
+  type Clock,
+  InstagramConnector,
+  type PreflightOptions,
+  Publisher,
+  type PublishResult,
+  type Sleep,
+} from '@igkit/graph';
 import { appendAudit } from '../audit/audit-log.js';
 import { type GraphTarget, graphClientFor } from '../graph/graph-target.js';
 import { bossDb, type PgBoss } from '../jobs/boss.js';
@@ -47,8 +54,8 @@ export interface PublishDeps {
   maxWaitTime?: number;
   /** The Publisher's lease on a post; a crashed worker's post is resumed after it. @default the library's */
   leaseMs?: number;
-  /** Run the library's media preflight before the first container is created. */
-  preflight?: boolean;
+  /** Run the library's media preflight before the first container is created (options: see PreflightOptions). */
+  preflight?: boolean | PreflightOptions;
 }
 
 export interface PublishJobData {
@@ -84,6 +91,7 @@ function errorOf(result: PublishResult) {
     'retryAfterMs',
     'nextSlotAt',
     'stage',
+    'reason',
   ])
     if (d[k] !== undefined) keep[k] = d[k];
   return { code: String(e.code), message: e.message, retryable: e.retryable, details: keep };
@@ -144,7 +152,7 @@ export async function handlePublishJob(deps: PublishDeps, data: PublishJobData):
     clock: deps.clock,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
-    ...(deps.preflight ? { preflight: true } : {}),
+    ...(deps.preflight ? { preflight: deps.preflight } : {}),
   });
   const result = await publisher.publish(publishRequestOf(post), {
     idempotencyKey: `post:${post.id}`,

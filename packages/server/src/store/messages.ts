@@ -2,7 +2,7 @@
  * Data access for messages, both directions. Text is stored only sealed by the vault (`text_ciphertext`) with a
  * keyed hash (`text_hmac`) for matching echoes; rows otherwise hold ids, sizes, states and codes.
  */
-import type { Queryable } from './db.js';
+import { type Queryable, UUID } from './db.js';
 import { filtered } from './filters.js';
 
 export type MessageStatus =
@@ -137,7 +137,7 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<boolea
 }
 
 export async function getMessage(q: Queryable, id: string): Promise<MessageRecord | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!UUID.test(id)) return undefined;
   const r = await q.query<Row>('SELECT * FROM messages WHERE id = $1', [id]);
   return r.rows[0] ? fromRow(r.rows[0]) : undefined;
 }

@@ -1,6 +1,6 @@
 /** Data access for posts, their media items and their state history (`post_events`). */
 import { type PostState, sourcesOf } from '../scheduler/post-states.js';
-import type { Queryable } from './db.js';
+import { type Queryable, UUID } from './db.js';
 import { filtered } from './filters.js';
 
 export type PostKind = 'feed' | 'carousel' | 'reel' | 'story';
@@ -147,7 +147,7 @@ export async function insertPost(tx: Queryable, p: NewPost, at: Date): Promise<b
 
 /** The post with this id (and its media), if any. */
 export async function getPost(q: Queryable, id: string): Promise<Post | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!UUID.test(id)) return undefined;
   const r = await q.query<PostRow>('SELECT * FROM posts WHERE id = $1', [id]);
   const row = r.rows[0];
   if (!row) return undefined;

@@ -30,6 +30,13 @@ export function kindOf(e: WebhookEvent): string {
   return e.type === 'unknown' ? `unknown:${e.field.slice(0, 64)}` : e.type;
 }
 
+/** The event's time when it is one PostgreSQL can store (a sender's clock is not trusted to be sane). */
+function eventAt(ms: number): { eventAt?: Date } {
+  const at = new Date(ms);
+  const year = at.getUTCFullYear();
+  return ms > 0 && year >= 1970 && year <= 9999 ? { eventAt: at } : {};
+}
+
 export async function ingestEvents(
   deps: { db: Db; boss: PgBoss; vault: Vault },
   object: string,
@@ -50,7 +57,7 @@ export async function ingestEvents(
         source: e.source,
         testPayload: e.testPayload,
         ...party(e),
-        ...(e.timestamp > 0 ? { eventAt: new Date(e.timestamp) } : {}),
+        ...eventAt(e.timestamp),
         receivedAt,
         payloadCiphertext: deps.vault.seal(JSON.stringify(e)),
       });

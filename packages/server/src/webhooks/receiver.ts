@@ -118,6 +118,20 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
         400,
       );
     }
+    const unstorable = !storableText(parsed.object) || parsed.events.some((e) => !storable(e));
+    if (unstorable) {
+      await keepRejected(deps, raw.bytes, 'UNSTORABLE_EVENT');
+      outcome('not_a_webhook');
+      return c.json(
+        {
+          error: {
+            code: 'UNSTORABLE_EVENT',
+            message: `an event's ids or key hold a NUL character or pass ${MAX_KEY_BYTES} bytes (not a Meta delivery); it was kept for inspection`,
+          },
+        },
+        400,
+      );
+    }
     try {
       const result = await ingestEvents(deps, parsed.object, parsed.events, deps.now());
       outcome('accepted', result);
@@ -167,6 +181,21 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
     return c.json(status);
   });
   return app;
+}
+
+/** Longest id or dedupe key stored in the inbox's indexed text columns (a btree entry must fit a page). */
+const MAX_KEY_BYTES = 1024;
+
+/** Whether the event's indexed text (ids, field, dedupe key) can be stored: no NUL, bounded length. */
+function storable(e: ReturnType<typeof parseWebhook>['events'][number]): boolean {
+  const texts: unknown[] = [e.dedupeKey, e.accountId, e.field, e.source];
+  if ('senderId' in e) texts.push(e.senderId, e.recipientId);
+  if (e.type === 'comment' && e.from) texts.push(e.from.id);
+  return texts.every((t) => t === undefined || storableText(t));
+}
+
+function storableText(t: unknown): boolean {
+  return typeof t === 'string' && !t.includes('\u0000') && Buffer.byteLength(t) <= MAX_KEY_BYTES;
 }
 
 async function keepRejected(deps: ReceiverDeps, bytes: Buffer, code: string): Promise<void> {

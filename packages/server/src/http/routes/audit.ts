@@ -2,12 +2,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type AuditQuery, queryAudit } from '../../audit/audit-log.js';
 import { type AppEnv, requireScope } from '../auth.js';
-import { AuditListSchema, afterIdOf, auditJson, idPage } from '../schemas.js';
+import { AuditListSchema, afterIdOf, auditJson, IsoDateTime, idPage } from '../schemas.js';
 import { errors, json, type RouteDeps, secured } from './common.js';
 
 const AuditFilter = z.object({
-  since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'at or after' }),
-  until: z.iso.datetime({ offset: true }).optional().openapi({ description: 'before' }),
+  since: IsoDateTime.optional().openapi({ description: 'at or after' }),
+  until: IsoDateTime.optional().openapi({ description: 'before' }),
   resourceType: z.string().max(100).optional().openapi({ example: 'post' }),
   resourceId: z.string().max(200).optional(),
   correlationId: z.string().max(200).optional(),

@@ -15,7 +15,7 @@ import {
 import { listMessages, type MessageRecord } from '../../store/messages.js';
 import type { Vault } from '../../vault/vault.js';
 import { type AppEnv, requireScope } from '../auth.js';
-import { decodeCursor, encodeCursor, LimitQuery } from '../schemas.js';
+import { decodeCursor, encodeCursor, IsoDateTime, LimitQuery } from '../schemas.js';
 import { errors, json, type RouteDeps, secured } from './common.js';
 
 const WINDOW_MS = 24 * 3600_000;
@@ -270,10 +270,7 @@ export function messagingRoutes({ service }: RouteDeps) {
         params: ConversationParams,
         query: z.object({
           limit: LimitQuery,
-          before: z.iso
-            .datetime({ offset: true })
-            .optional()
-            .openapi({ description: 'created before (paging)' }),
+          before: IsoDateTime.optional().openapi({ description: 'created before (paging)' }),
         }),
       },
       responses: { 200: json(z.object({ data: z.array(MessageSchema) }), 'Messages'), ...errors() },

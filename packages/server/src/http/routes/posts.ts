@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { invalid, ServiceError } from '../../errors.js';
 import { PgCheckpointStore } from '../../store/checkpoints.js';
+import { UUID } from '../../store/db.js';
 import { postInsights } from '../../store/insights.js';
 import { getPost, listPosts, postTimeline } from '../../store/posts.js';
 import { type AppEnv, requireScope } from '../auth.js';
@@ -9,6 +10,7 @@ import {
   decodeCursor,
   encodeCursor,
   InsightsSchema,
+  IsoDateTime,
   insightsJson,
   LimitQuery,
   PostListSchema,
@@ -83,8 +85,8 @@ export function postRoutes(deps: RouteDeps) {
         query: z.object({
           accountId: z.string().optional(),
           state: z.enum(POST_STATES).optional(),
-          from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'publishAt at or after' }),
-          to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'publishAt before' }),
+          from: IsoDateTime.optional().openapi({ description: 'publishAt at or after' }),
+          to: IsoDateTime.optional().openapi({ description: 'publishAt before' }),
           limit: LimitQuery,
           cursor: z.string().max(200).optional(),
         }),
@@ -97,7 +99,9 @@ export function postRoutes(deps: RouteDeps) {
       if (q.cursor !== undefined) {
         const cur = decodeCursor(q.cursor) as { p?: unknown; i?: unknown } | undefined;
         const at = typeof cur?.p === 'string' ? new Date(cur.p) : undefined;
-        if (!at || Number.isNaN(at.getTime()) || typeof cur?.i !== 'string' || !/^[0-9a-f-]{36}$/.test(cur.i))
+        const year = at?.getUTCFullYear() ?? Number.NaN;
+        // A date PostgreSQL can compare (years 1–9999) and a real UUID: anything else is not one of our cursors.
+        if (!at || !(year >= 1 && year <= 9999) || typeof cur?.i !== 'string' || !UUID.test(cur.i))
           throw invalid('cursor', 'cursor', 'expected a nextCursor value from a previous page');
         after = { publishAt: at, id: cur.i };
       }
