@@ -68,8 +68,18 @@ function delivery(): { body: string; signature: string } {
   return { body, signature: `sha256=${createHmac('sha256', WEBHOOK_APP_SECRET).update(body).digest('hex')}` };
 }
 
+/** The target process's CPU time so far (µs). */
+async function cpuOf(c: Candidate): Promise<number> {
+  const t = targets.get(c)!;
+  const line = waitForLine(t.child, /^cpu (\d+)$/, 10_000);
+  t.child.stdin?.write('cpu\n');
+  return Number((await line)[1]);
+}
+
 interface Round {
   perSecond: number;
+  /** The target's CPU per acknowledged delivery in this round (µs). */
+  cpuPerAckUs: number;
   ok: number;
   p50: number;
   p99: number;
@@ -98,6 +108,7 @@ async function load(url: string, seconds: number): Promise<Round> {
   });
   return {
     perSecond: result['2xx'] / seconds,
+    cpuPerAckUs: Number.NaN,
     ok: result['2xx'],
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -114,7 +125,9 @@ try {
   for (let r = 0; r < ROUNDS; r++)
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[(i + r) % candidates.length] as Candidate;
+      const cpuBefore = await cpuOf(c);
       const res = await load(targets.get(c)!.url, SECONDS);
+      res.cpuPerAckUs = res.ok > 0 ? ((await cpuOf(c)) - cpuBefore) / res.ok : Number.NaN;
       acked.set(c, (acked.get(c) ?? 0) + res.ok);
       rounds.get(c)?.push(res);
     }
@@ -134,7 +147,7 @@ console.log(
   `webhook-ingest: autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per target (rotating order), unique signed DM deliveries`,
 );
 console.log(
-  `  ${'target'.padEnd(10)} ${'acks/s'.padStart(8)} ${'× bare'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)} ${'errors'.padStart(7)}`,
+  `  ${'target'.padEnd(10)} ${'acks/s'.padStart(8)} ${'× bare'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)} ${'errors'.padStart(7)} ${'CPU µs/ack'.padStart(11)}`,
 );
 const bare = rounds.get('bare') ?? [];
 const summary: Record<string, Record<string, number>> = {};
@@ -145,13 +158,14 @@ for (const c of candidates) {
     vsBare: Number(median(rs.map((r, i) => r.perSecond / (bare[i]?.perSecond ?? Number.NaN))).toFixed(3)),
     p50Ms: median(rs.map((r) => r.p50)),
     p99Ms: median(rs.map((r) => r.p99)),
+    cpuPerAckUs: Math.round(median(rs.map((r) => r.cpuPerAckUs))),
     non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
     errors: rs.reduce((a, r) => a + r.errors, 0),
     acked: acked.get(c) ?? 0,
   };
   summary[c] = row;
   console.log(
-    `  ${c.padEnd(10)} ${fmt(row.acksPerSecond, 0, 8)} ${fmt(row.vsBare, 2, 7)} ${fmt(row.p50Ms, 1, 7)} ${fmt(row.p99Ms, 1, 7)} ${fmt(row.non2xx, 0, 8)} ${fmt(row.errors, 0, 7)}`,
+    `  ${c.padEnd(10)} ${fmt(row.acksPerSecond, 0, 8)} ${fmt(row.vsBare, 2, 7)} ${fmt(row.p50Ms, 1, 7)} ${fmt(row.p99Ms, 1, 7)} ${fmt(row.non2xx, 0, 8)} ${fmt(row.errors, 0, 7)} ${fmt(row.cpuPerAckUs, 0, 11)}`,
   );
 }
 report.data['targets'] = summary;

@@ -3,7 +3,8 @@
  * body and verifies X-Hub-Signature-256 with node:crypto, nothing else) or `service` (igkit's receiver —
  * verify + durable inbox insert + its webhook-event job in one transaction + 200 — on the store `loadConfig()`
  * describes, served by @hono/node-server; no queue workers run, as in an `api`-role process).
- * Prints `port <n>`; on SIGTERM prints `rows <inbox rows>` and exits.
+ * Prints `port <n>`; a `cpu` line on stdin is answered `cpu <µs of user + system CPU so far>`; on SIGTERM prints
+ * `rows <inbox rows>` and exits.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -14,6 +15,16 @@ import { loadConfig } from '../../packages/server/src/config/config.js';
 import { silentLogger } from '../../packages/server/src/log/logger.js';
 import { createService } from '../../packages/server/src/service.js';
 import { WEBHOOK_APP_SECRET, WEBHOOK_VERIFY_TOKEN } from './webhook-secrets.js';
+
+// CPU time on request: the benchmark reads it around each round (CPU per acknowledged delivery).
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d: string) => {
+  for (const line of d.split('\n'))
+    if (line.trim() === 'cpu') {
+      const u = process.cpuUsage();
+      process.stdout.write(`cpu ${u.user + u.system}\n`);
+    }
+});
 
 async function listening(server: import('node:net').Server): Promise<number> {
   if (!server.listening) await new Promise<void>((r) => server.once('listening', () => r()));

@@ -156,6 +156,29 @@ describe('webhook receiver under fuzzed input', () => {
     expect(stored?.eventAt).toBeUndefined();
   });
 
+  it('answers 413 to an oversize body sent chunked (no content-length) and keeps serving', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > h.service.config.webhookMaxBytes * 2) controller.close();
+        else {
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        }
+      },
+    });
+    const res = await fetch(rx.url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await rx.signedPost('{"object":"instagram","entry":[]}')).status).toBe(200);
+  });
+
   it('refuses fuzzed handshakes and app callbacks with a 4xx, never 5xx', async () => {
     const text = fc.oneof(nasty, fc.string({ unit: 'binary', maxLength: 60 }));
     const enc = (s: string) => [...Buffer.from(s)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');

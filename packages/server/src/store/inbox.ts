@@ -109,6 +109,48 @@ export async function insertInboxEntry(q: Queryable, e: NewInboxEntry): Promise<
   return r.rows[0] ? String(r.rows[0].id) : undefined;
 }
 
+/**
+ * Stores many events in one statement (group ingest), skipping known dedupe keys. Resolves, per entry in order,
+ * the new row's id, or `undefined` for a duplicate (of a stored row or of an earlier entry in the same call).
+ */
+export async function insertInboxEntries(
+  q: Queryable,
+  entries: readonly NewInboxEntry[],
+): Promise<Array<string | undefined>> {
+  if (entries.length === 0) return [];
+  const params: unknown[] = [];
+  const values = entries.map((e) => {
+    const row = [
+      e.dedupeKey,
+      e.object,
+      e.accountId,
+      e.field,
+      e.kind,
+      e.source,
+      e.testPayload,
+      e.senderId ?? null,
+      e.recipientId ?? null,
+      e.eventAt ?? null,
+      e.receivedAt,
+      e.payloadCiphertext,
+    ];
+    return `(${row.map((v) => `$${params.push(v)}`).join(', ')})`;
+  });
+  const r = await q.query<{ id: string; dedupe_key: string }>(
+    `INSERT INTO webhook_inbox (dedupe_key, object, account_id, field, kind, source, test_payload, sender_id,
+       recipient_id, event_at, received_at, payload_ciphertext)
+     VALUES ${values.join(', ')}
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key`,
+    params,
+  );
+  const fresh = new Map(r.rows.map((row) => [row.dedupe_key, String(row.id)]));
+  return entries.map((e) => {
+    const id = fresh.get(e.dedupeKey);
+    fresh.delete(e.dedupeKey); // a second entry with the same key in this call is a duplicate
+    return id;
+  });
+}
+
 export async function getInboxEntry(q: Queryable, id: string): Promise<InboxEntry | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined;
   const r = await q.query<Row>('SELECT * FROM webhook_inbox WHERE id = $1', [id]);

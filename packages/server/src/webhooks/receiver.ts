@@ -10,6 +10,7 @@
  *   callbacks, with a verified `signed_request`.
  */
 import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
 import { parseWebhook, verifySignature, verifySubscription } from '@igkit/graph';
 import { Hono } from 'hono';
 import { logSecurityEvent } from '../audit/audit-log.js';
@@ -19,8 +20,8 @@ import { type ErasureDeps, eraseUser, erasureStatus } from '../messaging/erase-u
 import type { Db } from '../store/db.js';
 import { insertDeadLetter } from '../store/dead-letters.js';
 import type { Vault } from '../vault/vault.js';
-import { type IngestResult, ingestEvents } from './ingest.js';
-import { readRawBody } from './raw-body.js';
+import { groupIngest, type IngestResult } from './ingest.js';
+import { readIncomingBody, readRawBody } from './raw-body.js';
 import { parseSignedRequest } from './signed-request.js';
 
 export interface ReceiverDeps extends ErasureDeps {
@@ -50,6 +51,7 @@ const CHALLENGE = /^[A-Za-z0-9._~-]{1,128}$/;
 export function webhookReceiver(deps: ReceiverDeps): Hono {
   const app = new Hono();
   const outcome = (o: WebhookOutcome, r?: IngestResult) => deps.onOutcome?.(o, r);
+  const ingest = groupIngest(deps);
 
   app.get('/instagram', (c) => {
     const v = verifySubscription(new URL(c.req.url).searchParams, deps.verifyToken);
@@ -58,7 +60,10 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
   });
 
   app.post('/instagram', async (c) => {
-    const raw = await readRawBody(c.req.raw, deps.maxBytes);
+    const incoming = nodeIncoming(c.env);
+    const raw = incoming
+      ? await readIncomingBody(incoming, deps.maxBytes)
+      : await readRawBody(c.req.raw, deps.maxBytes);
     if (!raw.ok) {
       outcome('too_large');
       return c.json(
@@ -133,7 +138,7 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
       );
     }
     try {
-      const result = await ingestEvents(deps, parsed.object, parsed.events, deps.now());
+      const result = await ingest(parsed.object, parsed.events, deps.now());
       outcome('accepted', result);
       return c.text('EVENT_RECEIVED', 200);
     } catch (e) {
@@ -181,6 +186,14 @@ export function webhookReceiver(deps: ReceiverDeps): Hono {
     return c.json(status);
   });
   return app;
+}
+
+/** Node's request stream when served by @hono/node-server and nothing has read the body yet. */
+function nodeIncoming(env: unknown): IncomingMessage | undefined {
+  const incoming = (env as { incoming?: unknown } | undefined)?.incoming;
+  if (!(incoming instanceof IncomingMessage) || incoming.readableDidRead || incoming.readableEnded)
+    return undefined;
+  return incoming;
 }
 
 /** Longest id or dedupe key stored in the inbox's indexed text columns (a btree entry must fit a page). */
