@@ -146,8 +146,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   app.notFound((c) => sendError(c, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => {
+    // A body that is not JSON (415 from the validator): 400, as before, but naming the header that is wrong.
     if (e instanceof HTTPException && e.status === 415)
-      return sendError(c, 'UNSUPPORTED_MEDIA_TYPE', 'content-type: expected application/json', {
+      return sendError(c, 'BAD_REQUEST', 'content-type: expected application/json', {
         field: 'content-type',
         rule: 'media_type',
       });

@@ -12,7 +12,6 @@ export type ApiErrorCode =
   | ServiceErrorCode
   | 'UNAUTHORIZED'
   | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'BAD_REQUEST'
   | 'UNAVAILABLE'
   | 'INTERNAL';
@@ -34,7 +33,6 @@ export const STATUS_OF: Record<ApiErrorCode, ContentfulStatusCode> = {
   CONSENT_REQUIRED: 409,
   MESSAGING_WINDOW_CLOSED: 409,
   PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
