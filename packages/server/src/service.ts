@@ -82,8 +82,9 @@ export interface ServiceOptions {
   /** Longest container wait per publish (ms). @default the library's 120 s */
   maxWaitTime?: number;
   /**
-   * Media preflight options (name resolution, allow-listed hosts, timeouts) for the `publish-post` job; giving
-   * them turns preflight on as IGKIT_MEDIA_PREFLIGHT does. Tests point a public-looking name at a local server.
+   * Media preflight options (name resolution, allow-listed hosts, timeouts) for the `publish-post` job and
+   * `preflightMedia`; giving them turns the job's preflight on as IGKIT_MEDIA_PREFLIGHT does. Tests point a
+   * public-looking name at a local server.
    */
   mediaPreflight?: PreflightOptions;
   /**
@@ -317,7 +318,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     discardDeadLetter: (id, opts) => discardDeadLetter(deadLetterDeps, id, opts),
     purgeMessages,
     async preflightMedia(url, mediaTarget) {
-      if (!options.mediaFetch) return preflightMedia(url, mediaTarget);
+      if (!options.mediaFetch) return preflightMedia(url, mediaTarget, options.mediaPreflight ?? {});
       try {
         publicUrl('url', url);
       } catch (e) {

@@ -14,7 +14,12 @@ import { preflightMedia } from '@igkit/graph';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit } from '../src/audit/audit-log.js';
+import { createApi } from '../src/http/app.js';
+import { createHealth } from '../src/http/health.js';
+import { createMetrics } from '../src/http/metrics.js';
 import { JobError } from '../src/jobs/job-error.js';
+import { QUEUE_NAMES } from '../src/jobs/queues.js';
+import { createApiKey } from '../src/store/api-keys.js';
 import { getPost } from '../src/store/posts.js';
 import { type Harness, harness } from './helpers/harness.js';
 
@@ -150,6 +155,40 @@ describe('media preflight in scheduling (pglite)', () => {
     }
     expect(await queryAudit(h.db, { action: 'graph.container_create' })).toEqual([]);
     expect((await h.emu.control.state()).media).toEqual([]);
+  });
+
+  it('POST /v1/media/preflight refuses the same redirects before requesting the target', async () => {
+    h = await harness('pglite', { mediaPreflight: { lookup, allowHosts: [MEDIA_HOST] } });
+    const app = createApi({
+      service: h.service,
+      metrics: createMetrics({ db: h.db, boss: h.service.boss, queues: QUEUE_NAMES }),
+      health: createHealth({ db: h.db, boss: h.service.boss, graphUrl: h.emu.url }),
+      dashboardDir: false,
+    });
+    const key = (await createApiKey(h.db, { name: 'preflight', scopes: ['posts:write'] }, h.service.now()))
+      .key;
+    for (const [status, target] of [
+      [301, `http://127.0.0.1:${port}/secret`],
+      [307, 'http://169.254.169.254/latest/meta-data/'],
+      [308, `http://${PRIVATE_NAME}:${port}/secret`],
+    ] as const) {
+      route = (req, res) => {
+        if (req.url === '/start') res.writeHead(status, { location: target }).end();
+        else res.writeHead(200, { 'content-type': 'text/plain' }).end('internal secret');
+      };
+      hits = [];
+      const res = await app.request('/v1/media/preflight', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          items: [{ url: `http://${MEDIA_HOST}:${port}/start`, target: 'feed_image' }],
+        }),
+      });
+      expect(res.status, target).toBe(200);
+      const body = (await res.json()) as { results: Array<{ ok: boolean; reason?: string }> };
+      expect(body.results[0], target).toMatchObject({ ok: false, reason: 'private_address' });
+      expect(hits, target).toEqual([`HEAD ${MEDIA_HOST} /start`]);
+    }
   });
 
   it('refuses a direct media URL whose name resolves to a private address (no request is made)', async () => {
