@@ -16,6 +16,7 @@ describe.runIf(process.env['DATABASE_URL'])('PostgreSQL connections killed mid-r
   afterEach(async () => h?.close());
 
   it('reconnects and loses nothing', async () => {
+    let terminated = 0;
     h = await harness('postgres');
     const before = await h.service.schedulePost({
       accountId: h.account.igUserId,
@@ -33,6 +34,7 @@ describe.runIf(process.env['DATABASE_URL'])('PostgreSQL connections killed mid-r
         `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'igkit' AND pid <> pg_backend_pid()`,
       );
       expect(killed.rows[0]?.n).toBeGreaterThan(0);
+      terminated = killed.rows[0]?.n ?? 0;
     } finally {
       await admin.end();
     }
@@ -58,6 +60,10 @@ describe.runIf(process.env['DATABASE_URL'])('PostgreSQL connections killed mid-r
     expect((await getPost(h.db, after.id))?.state).toBe('published');
     const truth = await h.emu.control.state();
     expect(truth.duplicatePublishes).toEqual([]);
+    console.log(
+      `database faults: ${terminated} PostgreSQL connections terminated mid-run; 2 of 2 posts published, ` +
+        `lost 0, duplicate publishes ${truth.duplicatePublishes.length}`,
+    );
   });
 });
 
@@ -109,6 +115,9 @@ describe('PGlite process killed mid-write', () => {
           `INSERT INTO audit_log (actor, action, resource_type, outcome) VALUES ('t', 'after.restart', 'x', 'ok')`,
         );
         expect(await queryAudit(db, { action: 'after.restart' })).toHaveLength(1);
+        console.log(
+          `database faults: PGlite writer SIGKILLed mid-write; restarted with ${rows.length} committed rows intact, in order`,
+        );
       } finally {
         await db.close();
       }

@@ -11,6 +11,36 @@ import { getPost, type Post } from '../../src/store/posts.js';
 import { type Harness, harness, image } from '../helpers/harness.js';
 import { type Receiver, startReceiver, subscribe } from '../helpers/receiver.js';
 
+/** What this file injected and how everything ended, printed at the end (the suite's summary line). */
+const tally = {
+  faults: 0,
+  posts: {} as Record<string, number>,
+  messages: {} as Record<string, number>,
+  duplicatePublishes: 0,
+  duplicateSends: 0,
+};
+
+async function inject(h: Harness, fault: FaultSpec): Promise<void> {
+  tally.faults++;
+  await h.emu.control.setFault(fault);
+}
+
+async function countStates(h: Harness, table: 'posts' | 'messages', into: Record<string, number>) {
+  const column = table === 'posts' ? 'state' : 'status';
+  const r = await h.db.query<{ s: string; n: number }>(
+    `SELECT ${column} AS s, count(*)::int AS n FROM ${table} GROUP BY 1`,
+  );
+  for (const row of r.rows) into[row.s] = (into[row.s] ?? 0) + row.n;
+}
+
+afterAll(() => {
+  console.log(
+    `faults: ${tally.faults} faults injected (plus a token expiry and a publishing-limit exhaustion); ` +
+      `posts ${JSON.stringify(tally.posts)}, messages ${JSON.stringify(tally.messages)}; ` +
+      `duplicate publishes ${tally.duplicatePublishes}, duplicate sends ${tally.duplicateSends}`,
+  );
+});
+
 /** Runs a post's publish job like pg-boss would: up to `attempts` tries while it throws. */
 async function runPublish(
   h: Harness,
@@ -37,7 +67,13 @@ describe('publishing under injected faults', () => {
   beforeAll(async () => {
     h = await harness('pglite', { maxWaitTime: 20_000, leases: { publishMs: 30_000 } });
   });
-  afterAll(async () => h?.close());
+  afterAll(async () => {
+    if (h) {
+      await countStates(h, 'posts', tally.posts);
+      tally.duplicatePublishes += (await h.emu.control.state()).duplicatePublishes.length;
+    }
+    await h?.close();
+  });
 
   const cases: Array<{
     name: string;
@@ -89,7 +125,7 @@ describe('publishing under injected faults', () => {
   for (const c of cases)
     it(`${c.name} → ${c.state}${c.code ? ` (${c.code})` : ''}`, async () => {
       await h.emu.control.clearFaults();
-      if (c.fault) await h.emu.control.setFault(c.fault);
+      if (c.fault) await inject(h, c.fault);
       const post = await h.service.schedulePost({
         accountId: h.account.igUserId,
         kind: 'feed',
@@ -156,6 +192,7 @@ describe('messaging under injected faults', () => {
     await subscribe(h, rx.url);
   });
   afterAll(async () => {
+    if (h) await countStates(h, 'messages', tally.messages);
     await rx?.close();
     await h?.close();
   });
@@ -191,7 +228,7 @@ describe('messaging under injected faults', () => {
       .query<{ id: string }>(`SELECT id FROM webhook_inbox WHERE status = 'pending'`)
       .then((r) => r.rows))
       await h.service.handlers['webhook-event']({ inboxId: e.id });
-    await h.emu.control.setFault(fault);
+    await inject(h, fault);
     const text = `fault probe ${igsid}`;
     const m = await h.service.sendMessage({ accountId: h.account.igUserId, recipientId: igsid, text });
     for (let i = 0; i < 3; i++) await h.service.handlers['send-message']({ messageId: m.id }).catch(() => {});
@@ -201,6 +238,7 @@ describe('messaging under injected faults', () => {
       (x) => x.text === text,
     ).length;
     expect(copies).toBeLessThanOrEqual(1);
+    tally.duplicateSends += Math.max(0, copies - 1);
     await h.emu.control.clearFaults();
   });
 });
