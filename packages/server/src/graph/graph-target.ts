@@ -13,6 +13,8 @@ export interface GraphTarget {
   /** Meta app secret: adds `appsecret_proof` to every call. */
   appSecret?: string | undefined;
   fetch?: typeof fetch | undefined;
+  /** Per-attempt timeout of every Graph call, in ms. @default the client's (30 s) */
+  timeoutMs?: number | undefined;
   /** Sees every Graph response (metrics). */
   observe?: ((event: ResponseEvent, accountId: string) => void) | undefined;
 }
@@ -57,6 +59,7 @@ export function graphClientFor(
     accountId: account.id,
     ...(target.appSecret ? { appSecret: target.appSecret } : {}),
     ...(target.fetch ? { fetch: target.fetch } : {}),
+    ...(target.timeoutMs ? { timeoutMs: target.timeoutMs } : {}),
     hooks: {
       afterResponse(e) {
         target.observe?.(e, account.id);

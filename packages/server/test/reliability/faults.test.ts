@@ -142,6 +142,34 @@ describe('publishing under injected faults', () => {
       await h.emu.control.clearFaults();
     });
 
+  it('a timed-out container create (Meta answers after the client gave up) → published once', async () => {
+    // A service whose Graph calls time out after 200 ms; the emulator holds this one request for 2 s of real time.
+    const impatient = await h.another({ graph: { baseUrl: h.emu.url, timeoutMs: 200 } });
+    await h.emu.control.clearFaults();
+    await inject(h, { method: 'POST', path: '/*/media', times: 1, latencyMs: 2_000 });
+    const post = await impatient.schedulePost({
+      accountId: h.account.igUserId,
+      kind: 'feed',
+      caption: 'timeout',
+      media: [{ url: image('timeout') }],
+      publishAt: new Date(h.clock.now()),
+    });
+    let tries = 0;
+    const states: Array<string | undefined> = [];
+    for (; tries < 6; tries++) {
+      await impatient.handlers['publish-post']({ postId: post.id }).catch(() => {});
+      states.push((await getPost(h.db, post.id))?.state);
+      if (states.at(-1) === 'published') break;
+      h.clock.advance(60_000);
+    }
+    // The first attempt gave up at the timeout (it would have succeeded after 2 s); a later one published.
+    expect(states[0]).not.toBe('published');
+    expect((await getPost(h.db, post.id))?.state).toBe('published');
+    expect(tries).toBeLessThan(6);
+    expect((await h.emu.control.state()).duplicatePublishes).toEqual([]);
+    await h.emu.control.clearFaults();
+  });
+
   it('token expiry mid-run parks the account’s posts; a new token publishes them once', async () => {
     const mk = (n: string) =>
       h.service.schedulePost({
@@ -209,6 +237,11 @@ describe('messaging under injected faults', () => {
       ['unknown', 'sent'],
     ],
     [
+      'a timeout (the send may have been stored)',
+      { method: 'POST', path: '*', times: 1, latencyMs: 2_000 } as FaultSpec,
+      ['unknown', 'sent'],
+    ],
+    [
       'a 4xx refusal',
       {
         method: 'POST',
@@ -229,9 +262,13 @@ describe('messaging under injected faults', () => {
       .then((r) => r.rows))
       await h.service.handlers['webhook-event']({ inboxId: e.id });
     await inject(h, fault);
+    // The timeout case runs on a service whose Graph calls give up after 200 ms (the fault holds 2 s).
+    const svc = fault.latencyMs
+      ? await h.another({ graph: { baseUrl: h.emu.url, timeoutMs: 200 } })
+      : h.service;
     const text = `fault probe ${igsid}`;
-    const m = await h.service.sendMessage({ accountId: h.account.igUserId, recipientId: igsid, text });
-    for (let i = 0; i < 3; i++) await h.service.handlers['send-message']({ messageId: m.id }).catch(() => {});
+    const m = await svc.sendMessage({ accountId: h.account.igUserId, recipientId: igsid, text });
+    for (let i = 0; i < 3; i++) await svc.handlers['send-message']({ messageId: m.id }).catch(() => {});
     const status = (await getMessage(h.db, m.id))?.status;
     expect(allowed).toContain(status);
     const copies = ((await h.emu.control.state()).messages as Array<{ text?: string }>).filter(
