@@ -33,6 +33,12 @@ export interface RunOptions {
   record: (stage: PublishStage, data: CheckpointData) => Promise<void>;
   /** `media_publish` calls allowed after ambiguous failures that left the container FINISHED. @default 2 */
   ambiguousRetries?: number;
+  /**
+   * Wait for image carousel children too before creating the parent (the Publisher). The connector's contract
+   * polls only video children, and waits for image children only when the parent is refused as not ready.
+   * @default false
+   */
+  pollImageChildren?: boolean;
   /** Needed when the plan uploads a local file. */
   upload?: Omit<ResumableUploadOptions, 'onProgress'>;
 }
@@ -109,6 +115,74 @@ function waitBudget(ctx: FlowContext, schedule: PollScheduleOptions): () => Poll
   };
 }
 
+/** Meta's "Media ID is not available" subcode: a container named is not FINISHED yet. */
+const MEDIA_NOT_READY = 2207027;
+
+function isMediaNotReady(e: unknown): boolean {
+  return e instanceof PublishFailure && e.info.details?.['graphSubcode'] === MEDIA_NOT_READY;
+}
+
+/**
+ * Creates the CAROUSEL parent once its children are FINISHED. With `pollImageChildren` every child is waited for
+ * first (the Publisher); without it (the connector's contract) only video children are, and image children —
+ * near-instant on Meta — are waited for only if the parent is refused with 2207027, after which the parent is
+ * created once more (a refused creation made nothing, so this cannot duplicate anything).
+ */
+async function createCarouselParent(
+  ctx: FlowContext,
+  plan: PublishPlan,
+  childIds: readonly string[],
+  o: RunOptions,
+  p: Progress,
+  nextWait: () => PollScheduleOptions,
+): Promise<string> {
+  const params = { ...plan.parent, children: childIds.join(',') };
+  const first = o.pollImageChildren
+    ? childIds
+    : childIds.filter((_, i) => plan.children[i]?.media === 'video');
+  if (first.length > 0) p.statusReads += await waitForChildren(ctx, first, nextWait());
+  try {
+    return await createContainer(ctx, params);
+  } catch (e) {
+    const rest = childIds.filter((id) => !first.includes(id));
+    if (!isMediaNotReady(e) || rest.length === 0) throw e;
+    p.statusReads += await waitForChildren(ctx, rest, nextWait());
+    return createContainer(ctx, params);
+  }
+}
+
+/**
+ * Waits until every child container is FINISHED, all polled at once on the same schedule (one shared budget:
+ * the children process in parallel, so the wait lasts as long as the slowest). The first failure (ERROR,
+ * EXPIRED, timeout, a refused read) stops the other waits and is thrown once they have stopped, so no read
+ * outlives the run. Resolves the number of status reads.
+ */
+async function waitForChildren(
+  ctx: FlowContext,
+  childIds: readonly string[],
+  schedule: PollScheduleOptions,
+): Promise<number> {
+  const stop = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+  const group: FlowContext = { ...ctx, signal };
+  let reads = 0;
+  let firstFailure: { error: unknown } | undefined;
+  await Promise.all(
+    childIds.map(async (id) => {
+      try {
+        reads += (await waitForContainer(group, id, schedule)).statusReads;
+      } catch (error) {
+        if (!firstFailure) {
+          firstFailure = { error };
+          stop.abort();
+        }
+      }
+    }),
+  );
+  if (firstFailure) throw firstFailure.error;
+  return reads;
+}
+
 /**
  * Runs (or resumes) a plan. Throws {@link PublishFailure}; the caller turns it into a result.
  */
@@ -155,19 +229,17 @@ async function runStages(
     stage = 'children_created';
   }
 
-  // 2. The container to publish (video children must be FINISHED first).
+  // 2. The container to publish. Every carousel child must be FINISHED first: Meta answers 9007/2207027
+  //    ("Media ID is not available") to a parent naming a child still IN_PROGRESS.
   if (!stageAtLeast(stage, 'container_created')) {
-    for (const [i, child] of plan.children.entries()) {
-      if (child.media !== 'video') continue; // image children are not polled
-      p.statusReads += (await waitForContainer(ctx, data.childIds![i]!, nextWait())).statusReads;
-    }
-    const params =
-      plan.children.length > 0 ? { ...plan.parent, children: data.childIds!.join(',') } : plan.parent;
     if (plan.upload) {
-      const res = await createUploadContainer(ctx, params);
+      const res = await createUploadContainer(ctx, plan.parent);
       data = { ...data, containerId: res.id, uploadUri: res.uri, uploadedBytes: 0 };
+    } else if (plan.children.length > 0) {
+      const childIds = data.childIds!;
+      data = { ...data, containerId: await createCarouselParent(ctx, plan, childIds, o, p, nextWait) };
     } else {
-      data = { ...data, containerId: await createContainer(ctx, params) };
+      data = { ...data, containerId: await createContainer(ctx, plan.parent) };
     }
     seen.containerId = data.containerId;
     await o.record('container_created', data);

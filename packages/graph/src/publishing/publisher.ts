@@ -141,6 +141,7 @@ export class Publisher {
           schedule,
           record,
           ambiguousRetries: this.#config.ambiguousPublishRetries ?? 2,
+          pollImageChildren: true,
           upload: {
             accessToken: this.#config.accessToken,
             graphBaseUrl: ctx.client.baseUrl,

@@ -86,13 +86,17 @@ describe('Publisher: stages are durable before the next step', () => {
     expect(JSON.stringify(saved)).not.toContain('Secret launch caption');
   });
 
-  it('carousel: every child id is recorded as it is created', async () => {
+  it('carousel: every child id is recorded as it is created; every child is FINISHED before the parent', async () => {
     const log: string[] = [];
     let n = 0;
     const scope = nock(G)
       .post(`/v18.0/${IG}/media`)
       .times(3)
       .reply(200, () => ({ id: `k${++n}` }))
+      .get(/\/v18\.0\/k[12]$/)
+      .query({ fields: 'status_code' })
+      .times(2)
+      .reply(200, { status_code: 'FINISHED' })
       .get('/v18.0/k3')
       .query({ fields: 'status_code' })
       .reply(200, { status_code: 'FINISHED' });
@@ -104,14 +108,17 @@ describe('Publisher: stages are durable before the next step', () => {
       { idempotencyKey: 'c', checkpoints: store },
     );
     expect(r).toMatchObject({ success: true, metadata: { childIds: ['k1', 'k2'], containerId: 'k3' } });
-    expect(log.slice(0, 6)).toEqual([
+    expect(log.slice(0, 8)).toEqual([
       `POST /v18.0/${IG}/media`,
       'put started',
       `POST /v18.0/${IG}/media`,
       'put children_created',
+      expect.stringMatching(/^GET \/v18\.0\/k[12]\?fields=status_code$/),
+      expect.stringMatching(/^GET \/v18\.0\/k[12]\?fields=status_code$/),
       `POST /v18.0/${IG}/media`,
       'put container_created',
     ]);
+    expect(new Set(log.slice(4, 6)).size).toBe(2);
   });
 
   it('a failing checkpoint store stops the run before media_publish: API_ERROR, retryable', async () => {
