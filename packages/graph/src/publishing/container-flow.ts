@@ -98,8 +98,14 @@ export async function waitForContainer(
   ctx: FlowContext,
   containerId: string,
   schedule: PollScheduleOptions,
+  /**
+   * When the schedule's time starts (default: now). Containers created together (carousel children) are
+   * waited for one after another from one origin: the first read of a later one is immediate, the next ones
+   * are spaced by the time elapsed since the origin, and `maxWaitTime` counts from it (one budget).
+   */
+  origin?: number,
 ): Promise<WaitOutcome> {
-  const start = ctx.clock.now();
+  const start = origin ?? ctx.clock.now();
   let reads = 0;
   let lastReadAtMs = 0;
   let lastStatus: string | undefined;

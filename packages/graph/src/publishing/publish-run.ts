@@ -137,49 +137,44 @@ async function createCarouselParent(
   nextWait: () => PollScheduleOptions,
 ): Promise<string> {
   const params = { ...plan.parent, children: childIds.join(',') };
-  const first = o.pollImageChildren
-    ? childIds
-    : childIds.filter((_, i) => plan.children[i]?.media === 'video');
-  if (first.length > 0) p.statusReads += await waitForChildren(ctx, first, nextWait());
+  // Videos first: they take longest, so by the time they are ready the images usually are too (one read each).
+  const videos = childIds.filter((_, i) => plan.children[i]?.media === 'video');
+  const first = o.pollImageChildren ? [...videos, ...childIds.filter((id) => !videos.includes(id))] : videos;
+  const shared = o.pollImageChildren === true;
+  if (first.length > 0) p.statusReads += await waitForChildren(ctx, first, nextWait, shared);
   try {
     return await createContainer(ctx, params);
   } catch (e) {
     const rest = childIds.filter((id) => !first.includes(id));
     if (!isMediaNotReady(e) || rest.length === 0) throw e;
-    p.statusReads += await waitForChildren(ctx, rest, nextWait());
+    p.statusReads += await waitForChildren(ctx, rest, nextWait, shared);
     return createContainer(ctx, params);
   }
 }
 
 /**
- * Waits until every child container is FINISHED, all polled at once on the same schedule (one shared budget:
- * the children process in parallel, so the wait lasts as long as the slowest). The first failure (ERROR,
- * EXPIRED, timeout, a refused read) stops the other waits and is thrown once they have stopped, so no read
- * outlives the run. Resolves the number of status reads.
+ * Waits until every child container is FINISHED. With `sharedOrigin` (the Publisher): the children process in
+ * parallel, so they are read one after another on one schedule and one budget from a shared origin (see {@link waitForContainer}): the first child
+ * costs the reads of the wait, every later one that is ready by then a single read — where polling them all
+ * at once would read each of them at every step. The latency bound is the same: the parent is created within
+ * `max(1.2·T, T + 250 ms)` of the slowest child being ready at T. Resolves the number of status reads.
  */
 async function waitForChildren(
   ctx: FlowContext,
   childIds: readonly string[],
-  schedule: PollScheduleOptions,
+  nextWait: () => PollScheduleOptions,
+  sharedOrigin: boolean,
 ): Promise<number> {
-  const stop = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
-  const group: FlowContext = { ...ctx, signal };
   let reads = 0;
-  let firstFailure: { error: unknown } | undefined;
-  await Promise.all(
-    childIds.map(async (id) => {
-      try {
-        reads += (await waitForContainer(group, id, schedule)).statusReads;
-      } catch (error) {
-        if (!firstFailure) {
-          firstFailure = { error };
-          stop.abort();
-        }
-      }
-    }),
-  );
-  if (firstFailure) throw firstFailure.error;
+  if (!sharedOrigin) {
+    // The connector's contract: each polled child gets the adaptive schedule from its own start (first re-read
+    // within 250 ms), within the run's one budget.
+    for (const id of childIds) reads += (await waitForContainer(ctx, id, nextWait())).statusReads;
+    return reads;
+  }
+  const schedule = nextWait();
+  const origin = ctx.clock.now();
+  for (const id of childIds) reads += (await waitForContainer(ctx, id, schedule, origin)).statusReads;
   return reads;
 }
 
