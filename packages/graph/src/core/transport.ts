@@ -93,7 +93,7 @@ class TimeoutDispatcher {
 /** `RequestInit` with Node's `dispatcher` extension (typed by undici-types as a full Dispatcher). */
 type NativeInit = Omit<RequestInit, 'dispatcher'> & { dispatcher?: TimeoutDispatcher };
 
-/** One shared dispatcher per timeout value (a client has one or two). */
+/** One shared dispatcher per timeout value (a client usually has one or two). */
 const dispatchers = new Map<number, TimeoutDispatcher>();
 
 /**
@@ -173,11 +173,14 @@ function probeDispatcher(input: SendInput): Probe {
   return { dispatcher: new TimeoutDispatcher(input.timeoutMs), fetchFn: globalThis.fetch };
 }
 
+/** Distinct timeout values kept; past it (a caller computing timeouts per call) each call gets its own. */
+const MAX_CACHED_DISPATCHERS = 32;
+
 function dispatcherFor(timeoutMs: number): TimeoutDispatcher {
   let found = dispatchers.get(timeoutMs);
   if (!found) {
     found = new TimeoutDispatcher(timeoutMs);
-    dispatchers.set(timeoutMs, found);
+    if (dispatchers.size < MAX_CACHED_DISPATCHERS) dispatchers.set(timeoutMs, found);
   }
   return found;
 }
@@ -249,7 +252,8 @@ async function sendWithSignal(
     return { status: response.status, headers: response.headers, text: read.text };
   } catch (cause) {
     if (cause instanceof GraphNetworkError) throw cause;
-    if (timedOut || isUndiciTimeout(cause)) throw timeoutError(input);
+    // undici's own timeouts count as ours only when they are ours (the probe's per-request values).
+    if (timedOut || (probe?.dispatcher.used && isUndiciTimeout(cause))) throw timeoutError(input);
     if (signal?.aborted) throw abortedError(input, cause);
     throw networkError(input, cause);
   } finally {
