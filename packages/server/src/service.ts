@@ -154,7 +154,7 @@ export interface Service {
 }
 
 export interface QueueHandlers {
-  'publish-post': (data: PublishJobData) => Promise<void>;
+  'publish-post': (data: PublishJobData, attempt?: { retryCount?: number }) => Promise<void>;
   'refresh-insights': (data: { postId: string }) => Promise<void>;
   'refresh-token': (data: { accountId?: string }) => Promise<void>;
   'webhook-event': (data: { inboxId: string }) => Promise<void>;
@@ -269,7 +269,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     'purge-messages': async () => {
       await purgeMessages();
     },
-    'publish-post': (data) => handlePublishJob(publishDeps, data),
+    'publish-post': (data, attempt) => handlePublishJob(publishDeps, data, attempt),
     'refresh-insights': (data) =>
       handleInsightsJob(publishDeps, data, (postId, metrics, at) =>
         insertInsights(db, postId, { fetchedAt: at, metrics }),
@@ -343,7 +343,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     async startWorkers() {
       const deps = { db, boss, log, now };
       await work(deps, 'publish-post', handlers['publish-post'], {
-        concurrency: 2,
+        concurrency: config.publishConcurrency,
         onDeadLetter: (data, dl) => onPublishDeadLetter(publishDeps, data, dl),
       });
       await work(deps, 'refresh-insights', handlers['refresh-insights']);

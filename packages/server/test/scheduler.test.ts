@@ -354,4 +354,63 @@ describe.each(ENGINES)('scheduler on %s', (engine) => {
     expect(JSON.stringify(after?.lastError)).toMatch(/preflight|resolve|reach|fetch/i);
     expect(await queryAudit(h.db, { action: 'graph.container_create' })).toEqual([]);
   });
+
+  it('does not hold a job slot through a long container wait: parks the post at its next status read and resumes from the checkpoint', async () => {
+    h = await harness(engine);
+    const T = 60_000; // the reel's container processes for 60 s (emulator hint, fake time)
+    const post = await h.service.schedulePost({
+      accountId: h.account.igUserId,
+      kind: 'reel',
+      media: [{ url: `https://cdn.example.com/long.mp4?processMs=${T}`, kind: 'video' }],
+      publishAt: new Date(h.clock.now()),
+    });
+    const t0 = h.clock.now();
+    const parkedJob = async () => {
+      const r = await h.db.query<{ data: { postId: string; waitSince?: number }; start_after: Date }>(
+        `SELECT data, start_after FROM ${h.db.schema}_jobs.job
+          WHERE name = 'publish-post' AND data->>'postId' = $1 AND data ? 'waitSince'
+          ORDER BY start_after DESC LIMIT 1`,
+        [post.id],
+      );
+      return r.rows[0];
+    };
+
+    await h.service.handlers['publish-post']({ postId: post.id });
+    // The job ended at a long wait: still publishing, the container recorded, the lease free, a job due at the
+    // next status read.
+    expect((await getPost(h.db, post.id))?.state).toBe('publishing');
+    const cp = await h.db.query<{ stage: string; lease_owner: string | null }>(
+      'SELECT stage, lease_owner FROM publish_checkpoints WHERE key = $1',
+      [`post:${post.id}`],
+    );
+    expect(cp.rows[0]).toEqual({ stage: 'container_created', lease_owner: null });
+    let job = await parkedJob();
+    expect(job?.data.waitSince).toBe(t0);
+    expect(new Date(job!.start_after).getTime()).toBeGreaterThan(h.clock.now());
+    expect(h.clock.now() - t0).toBeLessThan(T); // parked before the container was ready
+
+    let parks = 1;
+    for (; parks < 30; parks++) {
+      const due = new Date(job!.start_after).getTime();
+      h.clock.advance(Math.max(0, due - h.clock.now()));
+      await h.service.handlers['publish-post'](job!.data);
+      if ((await getPost(h.db, post.id))?.state === 'published') break;
+      const next = await parkedJob();
+      expect(new Date(next!.start_after).getTime()).toBeGreaterThan(due); // each park is a later read
+      job = next;
+    }
+    const done = await getPost(h.db, post.id);
+    expect(done?.state).toBe('published');
+    expect(await groundTruth(h.emu)).toEqual({ posts: 1, duplicates: 0 });
+    // The same adaptive schedule across the parks: seen within 1.25·T + 200 ms, in O(log T) runs.
+    expect(done!.publishedAt!.getTime() - t0).toBeLessThanOrEqual(1.25 * T + 200);
+    expect(parks).toBeLessThanOrEqual(10);
+    // One attempt: the resumed runs add no timeline events and count no attempts.
+    expect((await postTimeline(h.db, post.id)).map((e) => e.reason)).toEqual([
+      'scheduled',
+      'publishing',
+      'published',
+    ]);
+    expect(done?.attempts).toBe(1);
+  });
 });

@@ -401,6 +401,59 @@ describe.each(ENGINES)('webhook pipeline (%s)', (engine) => {
     expect(await queryAudit(h.db, { action: 'message.reconciled' })).toHaveLength(1);
   });
 
+  it('drains a conversation in order, one settle transaction per send with its Graph call audited in it; the lease is released; a refused send fails with its call audited', async () => {
+    await setup();
+    await subscribe(h, rx.url);
+    const acc = h.account.igUserId;
+    const { igsid } = await h.emu.control.createUser({ username: 'd' });
+    await h.emu.control.userMessage(igsid, { igUserId: acc, text: 'hello' });
+    await h.emu.control.webhooksIdle();
+    await drain(h);
+    const ids: string[] = [];
+    for (const text of ['first words', 'second words', 'third words']) {
+      ids.push((await h.service.sendMessage({ accountId: acc, recipientId: igsid, text })).id);
+      h.clock.advance(1); // distinct creation times: sends go out in creation order
+    }
+    await h.service.handlers['send-message']({ messageId: ids[0] as string }); // one job drains all three
+    for (const id of ids) expect((await getMessage(h.db, id))?.status).toBe('sent');
+    const delivered = (
+      (await h.emu.control.state()).messages as Array<{ igsid: string; direction: string; text?: string }>
+    )
+      .filter((x) => x.igsid === igsid && x.direction === 'outbound')
+      .map((x) => x.text);
+    expect(delivered).toEqual(['first words', 'second words', 'third words']);
+    const sends = (await queryAudit(h.db, { limit: 1000 })).filter(
+      (r) => r.action === 'graph.message_send' || r.action === 'message.sent',
+    );
+    // Each call's row comes with (just before) the settle's row of the same message.
+    expect(sends.map((r) => r.action)).toEqual(Array(3).fill(['graph.message_send', 'message.sent']).flat());
+    expect(sends.filter((r) => r.action === 'message.sent').map((r) => r.resource_id)).toEqual(ids);
+    const conv = await h.db.query<{ send_lease_owner: string | null; last_outbound_at: Date | null }>(
+      'SELECT send_lease_owner, last_outbound_at FROM conversations WHERE account_id = $1 AND user_id = $2',
+      [acc, igsid],
+    );
+    expect(conv.rows[0]?.send_lease_owner).toBeNull();
+    expect(conv.rows[0]?.last_outbound_at).not.toBeNull();
+
+    // Meta refuses a send for good (a 4xx): the message fails with the reason, and the refused call's audit row
+    // is written with that settle.
+    await h.emu.control.setFault({
+      method: 'POST',
+      path: '*',
+      times: 1,
+      error: { code: 100, message: 'Invalid parameter' },
+    });
+    const m = await h.service.sendMessage({ accountId: acc, recipientId: igsid, text: 'fourth words' });
+    await h.service.handlers['send-message']({ messageId: m.id });
+    expect((await getMessage(h.db, m.id))?.status).toBe('failed');
+    const calls = await queryAudit(h.db, { action: 'graph.message_send', limit: 100 });
+    expect(calls.map((r) => r.outcome)).toEqual(['success', 'success', 'success', 'failure']);
+    expect((await queryAudit(h.db, { action: 'message.failed' }))[0]).toMatchObject({ resource_id: m.id });
+    const audit = JSON.stringify(await queryAudit(h.db, { limit: 1000 }));
+    for (const secret of ['first words', 'third words', 'fourth words', h.account.accessToken])
+      expect(audit).not.toContain(secret);
+  });
+
   it('marks an unknown send without an echo for review at its deadline', async () => {
     await setup();
     const acc = h.account.igUserId;

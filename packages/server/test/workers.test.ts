@@ -6,6 +6,7 @@ import { startEmulator } from '@igkit/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryAudit } from '../src/audit/audit-log.js';
 import { loadConfig } from '../src/config/config.js';
+import { work } from '../src/jobs/worker.js';
 import { silentLogger } from '../src/log/logger.js';
 import { createService } from '../src/service.js';
 import { listDeadLetters } from '../src/store/dead-letters.js';
@@ -53,6 +54,30 @@ describe.each(ENGINES)('pg-boss workers (%s)', (engine) => {
     expect(failed?.lastError?.details).toMatchObject({ deadLetterId: dl?.id });
     expect((await postTimeline(h.db, post.id)).filter((e) => e.reason === 'retrying')).toHaveLength(3);
     expect((await groundTruth(h.emu)).posts).toBe(0);
+  });
+
+  it('a slot that ran a job fetches the next one at once, without sleeping out its polling interval', async () => {
+    h = await harness(engine);
+    const { boss } = h.service;
+    await boss.createQueue('drain-test-dlq');
+    await boss.createQueue('drain-test', { name: 'drain-test', deadLetter: 'drain-test-dlq' });
+    for (let i = 0; i < 4; i++) await boss.send('drain-test', { n: i });
+    const ran: number[] = [];
+    // One slot polling every 10 minutes: only the drain can run the four jobs within the wait below.
+    await work(
+      { db: h.db, boss, log: silentLogger(), now: () => new Date(h!.clock.now()) },
+      'drain-test',
+      async (data: { n: number }) => {
+        ran.push(data.n);
+      },
+      { concurrency: 1, pollingIntervalSeconds: 600 },
+    );
+    await until(
+      async () => ran.length,
+      (n) => n === 4,
+      30_000,
+    );
+    expect([...ran].sort()).toEqual([0, 1, 2, 3]);
   });
 
   it('publishes through the polling workers and stops cleanly', async () => {

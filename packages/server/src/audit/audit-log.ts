@@ -76,6 +76,59 @@ export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
   );
 }
 
+const AUDIT_COLUMNS =
+  'actor, action, resource_type, resource_id, correlation_id, outcome, graph_code, graph_subcode, fbtrace_id, metadata';
+
+/**
+ * One audit row as a `SELECT` list of parameters appended to `params` (typed, so rows can be combined with
+ * `UNION ALL` and with other statements); the metadata is sanitized like {@link appendAudit}'s.
+ */
+function auditSelect(e: AuditEntry, params: unknown[], from = ''): string {
+  const p = (v: unknown, type: string) => `$${params.push(v)}::${type}`;
+  return `SELECT ${[
+    p(e.actor, 'text'),
+    p(e.action, 'text'),
+    p(e.resourceType, 'text'),
+    p(e.resourceId ?? null, 'text'),
+    p(e.correlationId ?? null, 'text'),
+    p(e.outcome, 'text'),
+    p(e.graphCode ?? null, 'int'),
+    p(e.graphSubcode ?? null, 'int'),
+    p(e.fbtraceId ?? null, 'text'),
+    p(JSON.stringify(sanitizeMetadata(e.metadata)), 'jsonb'),
+  ].join(', ')}${from}`;
+}
+
+/** Appends several rows in one statement (in order). */
+export async function appendAuditRows(q: Queryable, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const params: unknown[] = [];
+  const rows = entries.map((e) => auditSelect(e, params)).join(' UNION ALL ');
+  await q.query(`INSERT INTO audit_log (${AUDIT_COLUMNS}) ${rows}`, params);
+}
+
+/**
+ * Runs `change` (an `UPDATE … RETURNING` whose parameters are `changeParams`, numbered from $1) and, in the same
+ * statement, appends `before` (unconditionally, in order) and then `entry` once per row the change returned.
+ * Resolves whether the change matched a row. One round trip for a state change, its audit row and the audit
+ * rows of the calls that led to it.
+ */
+export async function changeWithAudit(
+  q: Queryable,
+  change: { sql: string; params: unknown[] },
+  entry: AuditEntry,
+  before: readonly AuditEntry[] = [],
+): Promise<boolean> {
+  const params = [...change.params];
+  const selects = before.map((e) => auditSelect(e, params));
+  selects.push(auditSelect(entry, params, ' FROM changed'));
+  const r = await q.query(
+    `WITH changed AS (${change.sql}) INSERT INTO audit_log (${AUDIT_COLUMNS}) ${selects.join(' UNION ALL ')}`,
+    params,
+  );
+  return r.rowCount > before.length;
+}
+
 export interface AuditQuery {
   since?: Date;
   until?: Date;

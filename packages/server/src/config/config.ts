@@ -70,7 +70,16 @@ export interface ServiceConfig {
   mediaPreflight: boolean;
   /** The built dashboard served at `/`. @default the installed `@igkit/dashboard` package's `dist/` */
   dashboardDir?: string;
+  /**
+   * `publish-post` jobs one worker process runs at once. A publish spends its time waiting on Meta (container
+   * processing, round trips), not on this process's CPU, so this is well above the core count.
+   * @default DEFAULT_PUBLISH_CONCURRENCY
+   */
+  publishConcurrency: number;
 }
+
+/** Default of `IGKIT_PUBLISH_CONCURRENCY` (docs/performance.md, problem 1: how it was chosen). */
+export const DEFAULT_PUBLISH_CONCURRENCY = 8;
 
 type Env = Record<string, string | undefined>;
 
@@ -193,6 +202,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     consentRequired: bool(env, 'IGKIT_CONSENT_REQUIRED'),
     demoAutoReply: bool(env, 'IGKIT_DEMO_AUTOREPLY'),
     mediaPreflight: bool(env, 'IGKIT_MEDIA_PREFLIGHT'),
+    publishConcurrency: int(env, 'IGKIT_PUBLISH_CONCURRENCY', DEFAULT_PUBLISH_CONCURRENCY, 1, 64),
   };
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (databaseUrl) config.databaseUrl = databaseUrl;

@@ -3,7 +3,7 @@
  * every client built here reports its mutating calls to the audit trail (and any observer, e.g. metrics).
  */
 import { GraphClient, type ResponseEvent } from '@igkit/graph';
-import { appendAudit } from '../audit/audit-log.js';
+import { type AuditEntry, appendAudit } from '../audit/audit-log.js';
 import { currentCorrelationId, type Logger } from '../log/logger.js';
 import type { Queryable } from '../store/db.js';
 
@@ -52,6 +52,8 @@ export function graphClientFor(
   deps: { db: Queryable; log: Logger },
   account: { id: string; accessToken: string; loginType: 'instagram' | 'facebook' },
   actor = 'scheduler',
+  /** Takes the audit rows instead of writing each at once (the send loop writes them with its settle). */
+  onAudit?: (entry: AuditEntry) => void,
 ): GraphClient {
   return new GraphClient({
     accessToken: account.accessToken,
@@ -66,7 +68,7 @@ export function graphClientFor(
         const action = graphCallAction(e.method, e.url);
         if (!action) return;
         const err = e.error as { code?: number; subcode?: number; fbtraceId?: string } | undefined;
-        appendAudit(deps.db, {
+        const entry: AuditEntry = {
           actor,
           action,
           resourceType: 'ig_account',
@@ -77,7 +79,12 @@ export function graphClientFor(
           graphSubcode: err?.subcode,
           fbtraceId: err?.fbtraceId,
           metadata: { status: e.status, attempt: e.attempt, path: new URL(e.url).pathname },
-        }).catch((error: unknown) =>
+        };
+        if (onAudit) {
+          onAudit(entry);
+          return;
+        }
+        appendAudit(deps.db, entry).catch((error: unknown) =>
           deps.log.error({ action, err: (error as Error).message }, 'audit write failed'),
         );
       },

@@ -57,9 +57,13 @@ export async function work<T extends object>(
   };
   const ids: string[] = [];
   for (let i = 0; i < (options.concurrency ?? 1); i++) {
-    ids.push(
-      await boss.work<T>(queue, { ...polling, batchSize: 1 }, async ([job]) => {
-        if (!job) return;
+    let id: string | undefined;
+    id = await boss.work<T>(queue, { ...polling, batchSize: 1 }, async ([job]) => {
+      if (!job) return;
+      // A slot that just ran a job fetches the next one at once instead of sleeping out the polling interval
+      // (pg-boss sleeps `interval - duration` after every fetch): one slot can run more than 1/interval jobs per
+      // second while there is a backlog. An empty fetch (no handler call) still waits the interval.
+      try {
         await withCorrelation(correlationOf(job.data, job.id), async () => {
           try {
             await handler(job.data, {
@@ -76,8 +80,11 @@ export async function work<T extends object>(
             throw out;
           }
         });
-      }),
-    );
+      } finally {
+        if (id) boss.notifyWorker(id);
+      }
+    });
+    ids.push(id);
   }
   ids.push(
     await boss.work<T>(deadLetterQueue(queue), { ...polling, batchSize: 1 }, async ([job]) => {

@@ -22,19 +22,19 @@ import {
   type Sleep,
   TooManyRequestsError,
 } from '@igkit/graph';
-import { appendAudit } from '../audit/audit-log.js';
+import { type AuditEntry, appendAudit, appendAuditRows, changeWithAudit } from '../audit/audit-log.js';
 import { invalid, ServiceError } from '../errors.js';
 import { type GraphTarget, graphClientFor } from '../graph/graph-target.js';
 import { bossDb, type PgBoss } from '../jobs/boss.js';
 import { JobError } from '../jobs/job-error.js';
 import type { Logger } from '../log/logger.js';
-import { type Account, accountToken, getAccount } from '../store/accounts.js';
+import { type Account, accountWithToken, getAccount } from '../store/accounts.js';
 import {
+  type Conversation,
   getConversation,
-  lockConversation,
+  lockConversationForSend,
   releaseSendLease,
   takeSendLease,
-  updateConversation,
 } from '../store/conversations.js';
 import type { Db, Queryable } from '../store/db.js';
 import type { DeadLetter } from '../store/dead-letters.js';
@@ -45,6 +45,7 @@ import {
   messageByDedupeKey,
   nextToSend,
   settleMessage,
+  settleMessageChange,
 } from '../store/messages.js';
 import type { Vault } from '../vault/vault.js';
 import { acquireSendSlot, pauseSends, SendRateWaitTooLong } from './send-rate.js';
@@ -93,14 +94,12 @@ function refusal(
 }
 
 /** Why a send to this conversation must be refused now, if it must. */
-async function policyRefusal(
+function policyRefusal(
   deps: MessagingDeps,
-  q: Queryable,
-  accountId: string,
+  conv: Conversation | undefined,
   userId: string,
   humanAgent: boolean,
-): Promise<ServiceError | undefined> {
-  const conv = await getConversation(q, accountId, userId);
+): ServiceError | undefined {
   if (conv?.optedOut) return refusal('OPTED_OUT', `user ${userId} opted out of messages`, { userId });
   if (deps.consentRequired && !conv?.consentAt)
     return refusal('CONSENT_REQUIRED', `no recorded consent for user ${userId} (consent-required mode)`, {
@@ -145,10 +144,9 @@ export async function queueMessage(deps: MessagingDeps, input: QueueMessageInput
     if (existing) return existing;
   }
   const at = now(deps);
-  const refused = await policyRefusal(
+  const refused = policyRefusal(
     deps,
-    deps.db,
-    account.id,
+    await getConversation(deps.db, account.id, input.recipientId),
     input.recipientId,
     input.humanAgent ?? false,
   );
@@ -216,25 +214,29 @@ async function enqueueSend(boss: PgBoss, q: Queryable | Db, messageId: string, a
   );
 }
 
+/**
+ * What one drain of a conversation reuses from message to message: the lease it holds (renewed by each settle)
+ * and the account's messaging client (rebuilt when the token changes). The client's audit rows of a send are
+ * collected in `audit` and written by that send's settle, in its transaction.
+ */
+interface Drain {
+  lease: { owner: string; leaseMs: number };
+  client?: { token: string; messaging: MessagingClient };
+  audit: AuditEntry[];
+}
+
 /** The `send-message` job: drains the recipient's queue in order while holding its lease. */
 export async function handleSendJob(deps: MessagingDeps, data: { messageId: string }): Promise<void> {
   const message = await getMessage(deps.db, data.messageId);
   if (message?.status !== 'queued' && message?.status !== 'sending') return;
   const owner = `${deps.workerId}:${data.messageId}`;
   const { accountId, userId } = message;
-  if (
-    !(await takeSendLease(
-      deps.db,
-      accountId,
-      userId,
-      owner,
-      now(deps),
-      deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS,
-    ))
-  ) {
+  const leaseMs = deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS;
+  if (!(await takeSendLease(deps.db, accountId, userId, owner, now(deps), leaseMs))) {
     await enqueueSend(deps.boss, deps.db, data.messageId, new Date(deps.clock.now() + BUSY_RECHECK_MS));
     return;
   }
+  const drain: Drain = { lease: { owner, leaseMs }, audit: [] };
   try {
     for (
       let next = await nextToSend(deps.db, accountId, userId);
@@ -242,16 +244,10 @@ export async function handleSendJob(deps: MessagingDeps, data: { messageId: stri
       next = await nextToSend(deps.db, accountId, userId)
     ) {
       // `sending` under a lease we now hold: its sender died mid-attempt. Meta may have it: never resend.
-      if (next.status === 'sending') await settleWith(deps, next, 'unknown', { errorCode: 'SENDER_DIED' });
-      else await sendOne(deps, next);
-      await takeSendLease(
-        deps.db,
-        accountId,
-        userId,
-        owner,
-        now(deps),
-        deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS,
-      );
+      // Each settle also renews the lease (same transaction).
+      if (next.status === 'sending')
+        await settleWith(deps, next, 'unknown', { errorCode: 'SENDER_DIED' }, drain);
+      else await sendOne(deps, next, drain);
     }
   } finally {
     await releaseSendLease(deps.db, accountId, userId, owner);
@@ -261,7 +257,12 @@ export async function handleSendJob(deps: MessagingDeps, data: { messageId: stri
   if (late) await enqueueSend(deps.boss, deps.db, late.id, now(deps));
 }
 
-function messagingClientFor(deps: MessagingDeps, account: Account, accessToken: string): MessagingClient {
+function messagingClientFor(
+  deps: MessagingDeps,
+  account: Account,
+  accessToken: string,
+  onAudit?: (entry: AuditEntry) => void,
+): MessagingClient {
   return new MessagingClient({
     login: account.loginType,
     ...(account.loginType === 'facebook' && account.pageId ? { pageId: account.pageId } : {}),
@@ -271,6 +272,7 @@ function messagingClientFor(deps: MessagingDeps, account: Account, accessToken: 
       deps,
       { id: account.id, accessToken, loginType: account.loginType },
       'messaging',
+      onAudit,
     ),
     limiter: false, // the shared, database-backed rate (send-rate.ts) governs every process
     clock: deps.clock,
@@ -278,103 +280,153 @@ function messagingClientFor(deps: MessagingDeps, account: Account, accessToken: 
   });
 }
 
+/**
+ * Settles a message and audits it in one transaction of two statements: the conversation is locked first (as
+ * every transaction touching a conversation and its messages does), which also renews the drain's lease and
+ * moves `last_outbound_at`; then the message's compare-and-set, its audit row and the audit rows of the Graph
+ * calls that led to it.
+ */
 async function settleWith(
   deps: MessagingDeps,
   m: MessageRecord,
   status: MessageRecord['status'],
   extra: { mid?: string; tag?: string; errorCode?: string; sentAt?: Date } = {},
+  drain?: Drain,
 ): Promise<void> {
   const at = now(deps);
-  await deps.db.transaction(async (tx) => {
-    await lockConversation(tx, m.accountId, m.userId, at);
-    if (!(await settleMessage(tx, m.id, ['queued', 'sending'], { status, ...extra }, at))) return;
-    if (status === 'sent')
-      await updateConversation(tx, m.accountId, m.userId, { lastOutboundAt: extra.sentAt ?? at }, at);
-    await appendAudit(tx, {
-      actor: m.actor ?? 'api',
-      action: `message.${status}`,
-      resourceType: 'message',
-      resourceId: m.id,
-      correlationId: m.correlationId,
-      outcome: status,
-      metadata: {
-        accountId: m.accountId,
-        recipient_id: m.userId,
-        message_length: m.byteLength,
-        ...(extra.mid ? { message_id: extra.mid } : {}),
-        ...(extra.errorCode ? { error_code: extra.errorCode } : {}),
-        ...(extra.tag ? { tag: extra.tag } : {}),
-      },
-    });
-    if (status === 'unknown')
-      await deps.boss.send(
-        'settle-send',
-        { messageId: m.id, correlationId: `message:${m.id}` },
-        { startAfter: new Date(at.getTime() + SETTLE_DEADLINE_MS), db: bossDb(tx) },
+  const calls = drain ? drain.audit.splice(0) : [];
+  try {
+    await deps.db.transaction(async (tx) => {
+      await lockConversationForSend(tx, m.accountId, m.userId, at, {
+        lastOutboundAt: status === 'sent' ? (extra.sentAt ?? at) : undefined,
+        lease: drain?.lease,
+      });
+      const settled = await changeWithAudit(
+        tx,
+        settleMessageChange(m.id, ['queued', 'sending'], { status, ...extra }, at),
+        {
+          actor: m.actor ?? 'api',
+          action: `message.${status}`,
+          resourceType: 'message',
+          resourceId: m.id,
+          correlationId: m.correlationId,
+          outcome: status,
+          metadata: {
+            accountId: m.accountId,
+            recipient_id: m.userId,
+            message_length: m.byteLength,
+            ...(extra.mid ? { message_id: extra.mid } : {}),
+            ...(extra.errorCode ? { error_code: extra.errorCode } : {}),
+            ...(extra.tag ? { tag: extra.tag } : {}),
+          },
+        },
+        calls,
       );
-  });
+      if (settled && status === 'unknown')
+        await deps.boss.send(
+          'settle-send',
+          { messageId: m.id, correlationId: `message:${m.id}` },
+          { startAfter: new Date(at.getTime() + SETTLE_DEADLINE_MS), db: bossDb(tx) },
+        );
+    });
+  } catch (e) {
+    drain?.audit.unshift(...calls);
+    throw e;
+  }
 }
 
-async function sendOne(deps: MessagingDeps, m: MessageRecord): Promise<void> {
-  const account = await getAccount(deps.db, m.accountId);
+/** Writes the audit rows of calls no settle took (a send that ended in a retry). */
+async function flushCallAudit(deps: MessagingDeps, drain: Drain): Promise<void> {
+  const rows = drain.audit.splice(0);
+  await appendAuditRows(deps.db, rows).catch((e: unknown) =>
+    deps.log.error({ err: (e as Error).message, rows: rows.length }, 'audit write failed'),
+  );
+}
+
+async function sendOne(deps: MessagingDeps, m: MessageRecord, drain: Drain): Promise<void> {
+  const found = await accountWithToken(deps.db, deps.vault, m.accountId);
+  const account = found?.account;
   if (account?.status !== 'active') {
-    await settleWith(deps, m, 'failed', { errorCode: 'ACCOUNT_REAUTH_REQUIRED' });
+    await settleWith(deps, m, 'failed', { errorCode: 'ACCOUNT_REAUTH_REQUIRED' }, drain);
     return;
   }
-  const refused = await policyRefusal(deps, deps.db, m.accountId, m.userId, m.humanAgent);
+  const conv = await getConversation(deps.db, m.accountId, m.userId);
+  const refused = policyRefusal(deps, conv, m.userId, m.humanAgent);
   if (refused) {
-    await settleWith(deps, m, 'refused', { errorCode: refused.code });
+    await settleWith(deps, m, 'refused', { errorCode: refused.code }, drain);
     return;
   }
-  const token = await accountToken(deps.db, deps.vault, account.id);
+  const token = found?.token;
   if (!m.textCiphertext || !token) {
-    await settleWith(deps, m, 'failed', { errorCode: m.textCiphertext ? 'NO_TOKEN' : 'TEXT_PURGED' });
+    await settleWith(deps, m, 'failed', { errorCode: m.textCiphertext ? 'NO_TOKEN' : 'TEXT_PURGED' }, drain);
     return;
   }
   const text = deps.vault.open(m.textCiphertext).plaintext;
+  let claimed: boolean;
   try {
-    await acquireSendSlot(deps.db, account.id, 'text', { now: () => deps.clock.now(), sleep: deps.sleep });
+    // The slot's grant and the move to `sending` are one statement: durable before the call, so a crash from
+    // here on leaves `sending`, which is settled as `unknown`, not resent.
+    ({ claimed } = await acquireSendSlot(
+      deps.db,
+      account.id,
+      'text',
+      { now: () => deps.clock.now(), sleep: deps.sleep },
+      { messageId: m.id, at: now(deps) },
+    ));
   } catch (e) {
     if (e instanceof SendRateWaitTooLong) throw new JobError('rate_limit', 'SEND_RATE_WAIT');
     throw e;
   }
-  const conv = await getConversation(deps.db, m.accountId, m.userId);
-  // Durable before the call: a crash from here on leaves `sending`, which is settled as `unknown`, not resent.
-  if (!(await settleMessage(deps.db, m.id, ['queued'], { status: 'sending' }, now(deps)))) return;
+  if (!claimed) return;
+  if (drain.client?.token !== token)
+    drain.client = {
+      token,
+      messaging: messagingClientFor(deps, account, token, (entry) => drain.audit.push(entry)),
+    };
   const requeue = () => settleMessage(deps.db, m.id, ['sending'], { status: 'queued' }, now(deps));
   let result: SendResult;
   try {
-    result = await messagingClientFor(deps, account, token).sendText(m.userId, text, {
+    result = await drain.client.messaging.sendText(m.userId, text, {
       conversation: { lastUserMessageAt: conv?.lastInboundAt ?? null },
       humanAgent: m.humanAgent,
       dedupeKey: m.id,
       ...(m.correlationId ? { correlationId: m.correlationId } : {}),
     });
   } catch (e) {
-    if (e instanceof MessagingPolicyError) {
-      await settleWith(deps, m, 'refused', { errorCode: e.code });
-      return;
-    }
-    if (e instanceof TooManyRequestsError) {
-      await pauseSends(deps.db, account.id, deps.clock.now() + Math.max(1000, e.retryAfterMs));
+    try {
+      if (e instanceof MessagingPolicyError) {
+        await settleWith(deps, m, 'refused', { errorCode: e.code }, drain);
+        return;
+      }
+      if (e instanceof TooManyRequestsError) {
+        await pauseSends(deps.db, account.id, deps.clock.now() + Math.max(1000, e.retryAfterMs));
+        await requeue();
+        throw new JobError('rate_limit', 'RATE_LIMITED');
+      }
+      if (e instanceof AppError && e.statusCode < 500) {
+        await settleWith(deps, m, 'failed', { errorCode: e.code }, drain);
+        return;
+      }
+      // Definitely not accepted by Meta (the client reports "maybe accepted" as outcome unknown): retry.
       await requeue();
-      throw new JobError('rate_limit', 'RATE_LIMITED');
+      throw new JobError('transient', e instanceof AppError ? e.code : 'SEND_ERROR');
+    } finally {
+      if (drain.audit.length > 0) await flushCallAudit(deps, drain);
     }
-    if (e instanceof AppError && e.statusCode < 500) {
-      await settleWith(deps, m, 'failed', { errorCode: e.code });
-      return;
-    }
-    // Definitely not accepted by Meta (the client reports "maybe accepted" as outcome unknown): retry.
-    await requeue();
-    throw new JobError('transient', e instanceof AppError ? e.code : 'SEND_ERROR');
   }
   if (result.outcome === 'sent')
-    await settleWith(deps, m, 'sent', {
-      ...(result.messageId ? { mid: result.messageId } : {}),
-      ...(result.tag ? { tag: result.tag } : {}),
-      sentAt: new Date(result.sentAt),
-    });
-  else await settleWith(deps, m, 'unknown', { errorCode: result.error.code });
+    await settleWith(
+      deps,
+      m,
+      'sent',
+      {
+        ...(result.messageId ? { mid: result.messageId } : {}),
+        ...(result.tag ? { tag: result.tag } : {}),
+        sentAt: new Date(result.sentAt),
+      },
+      drain,
+    );
+  else await settleWith(deps, m, 'unknown', { errorCode: result.error.code }, drain);
 }
 
 /** The `settle-send` job: a send still `unknown` at its deadline (no echo came) is marked for review. */

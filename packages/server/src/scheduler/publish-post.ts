@@ -35,6 +35,24 @@ import { enqueuePublish, publishRequestOf } from './schedule-post.js';
 /** When insights are refreshed after publishing, in ms after the publish. */
 export const INSIGHTS_REFRESH_OFFSETS_MS: readonly number[] = [3600_000, 24 * 3600_000, 7 * 24 * 3600_000];
 
+/**
+ * A container wait whose next status read is at least this far off is not waited out in the job's slot: the job
+ * ends (the Publisher has released its lease; its checkpoint says where it is) and a new `publish-post` job is
+ * due at that read. With the Publisher's adaptive polling (each gap 20 % of the time waited so far) that is a
+ * wait that has already lasted ≥ 25 s — long videos; short waits stay in the slot, where a re-read costs less
+ * than a new job.
+ */
+export const PARK_WAITS_FROM_MS = 5_000;
+/** The first re-read of an adaptive wait (the library's `ADAPTIVE_POLLING.firstGapMs`). */
+const FIRST_GAP_MS = 250;
+/** The library's default container wait. */
+const DEFAULT_MAX_WAIT_MS = 120_000;
+
+/** Thrown by the job's sleep to end the run at a long container wait (see {@link PARK_WAITS_FROM_MS}). */
+class ParkWait extends Error {
+  override readonly name = 'ParkWait' as const;
+}
+
 /** How long to wait before looking again at a post whose lease another worker holds. */
 const BUSY_RECHECK_MS = 60_000;
 /** A job may run this early (clock skew between the database and this process). */
@@ -56,11 +74,18 @@ export interface PublishDeps {
   leaseMs?: number;
   /** Run the library's media preflight before the first container is created (options: see PreflightOptions). */
   preflight?: boolean | PreflightOptions;
+  /** Container waits whose next read is at least this far off leave the job slot. @default PARK_WAITS_FROM_MS */
+  parkWaitsFromMs?: number;
 }
 
 export interface PublishJobData {
   postId: string;
   correlationId?: string;
+  /**
+   * Set on the job that resumes a parked container wait: when the wait began (ms since the epoch), so the
+   * resumed run continues the same schedule (next gap 20 % of the time waited) and the same `maxWaitTime`.
+   */
+  waitSince?: number;
 }
 
 const now = (deps: PublishDeps) => new Date(deps.clock.now());
@@ -97,44 +122,58 @@ function errorOf(result: PublishResult) {
   return { code: String(e.code), message: e.message, retryable: e.retryable, details: keep };
 }
 
-/** Handles one `publish-post` job. Throws {@link JobError} for failures pg-boss should retry. */
-export async function handlePublishJob(deps: PublishDeps, data: PublishJobData): Promise<void> {
+/**
+ * Handles one `publish-post` job. Throws {@link JobError} for failures pg-boss should retry. `attempt.retryCount`
+ * (pg-boss's) > 0 means this is a retry: a parked wait's retry starts a fresh wait budget, as any retry does.
+ */
+export async function handlePublishJob(
+  deps: PublishDeps,
+  data: PublishJobData,
+  attempt: { retryCount?: number } = {},
+): Promise<void> {
   const { db, log } = deps;
   const post = await getPost(db, data.postId);
   if (!post) return;
   if (post.state !== 'scheduled' && post.state !== 'publishing') return; // done, cancelled or parked
   const due = (post.nextAttemptAt ?? post.publishAt).getTime();
   if (post.state === 'scheduled' && due > deps.clock.now() + EARLY_TOLERANCE_MS) return; // superseded by a later job
+  const waitSince =
+    data.waitSince !== undefined && (attempt.retryCount ?? 0) === 0 && post.state === 'publishing'
+      ? data.waitSince
+      : undefined;
 
   const account = await getAccount(db, post.accountId);
   if (account?.status !== 'active') {
     await park(deps, post, 'account needs re-authentication');
     return;
   }
-  const started = await db.transaction(async (tx) => {
-    const from = await transitionPost(
-      tx,
-      post.id,
-      'publishing',
-      post.state === 'publishing' ? 'resumed' : 'publishing',
-      {
-        from: ['scheduled', 'publishing'],
-        at: now(deps),
-        details: { worker: deps.workerId },
-        changes: { countAttempt: true },
-      },
-    );
-    if (from === 'scheduled')
-      await appendAudit(tx, {
-        actor: 'scheduler',
-        action: 'post.publishing',
-        resourceType: 'post',
-        resourceId: post.id,
-        outcome: 'started',
-        metadata: { accountId: post.accountId, kind: post.kind },
-      });
-    return from !== undefined;
-  });
+  // A resumed wait is the same attempt going on: no new timeline event, no attempt counted.
+  const started =
+    waitSince !== undefined ||
+    (await db.transaction(async (tx) => {
+      const from = await transitionPost(
+        tx,
+        post.id,
+        'publishing',
+        post.state === 'publishing' ? 'resumed' : 'publishing',
+        {
+          from: ['scheduled', 'publishing'],
+          at: now(deps),
+          details: { worker: deps.workerId },
+          changes: { countAttempt: true },
+        },
+      );
+      if (from === 'scheduled')
+        await appendAudit(tx, {
+          actor: 'scheduler',
+          action: 'post.publishing',
+          resourceType: 'post',
+          resourceId: post.id,
+          outcome: 'started',
+          metadata: { accountId: post.accountId, kind: post.kind },
+        });
+      return from !== undefined;
+    }));
   if (!started) return;
 
   const accessToken = await accountToken(db, deps.vault, account.id);
@@ -144,13 +183,25 @@ export async function handlePublishJob(deps: PublishDeps, data: PublishJobData):
     accessToken,
     loginType: account.loginType,
   });
+  // The Publisher's sleeps are its container waits (and upload back-offs): a long one ends the run instead.
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const parkFrom = deps.parkWaitsFromMs ?? PARK_WAITS_FROM_MS;
+  let parkUntil: number | undefined;
+  const parkingSleep: Sleep = (ms, signal) => {
+    if (ms < parkFrom) return sleep(ms, signal);
+    parkUntil = deps.clock.now() + ms;
+    return Promise.reject(new ParkWait('a long container wait leaves the job slot'));
+  };
+  const startedAt = deps.clock.now();
+  const maxWaitTime = deps.maxWaitTime ?? DEFAULT_MAX_WAIT_MS;
+  const waited = waitSince === undefined ? 0 : Math.max(0, startedAt - waitSince);
   const publisher = new Publisher({
     accessToken,
     instagramAccountId: account.id,
     client,
     workerId: deps.workerId,
     clock: deps.clock,
-    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    sleep: parkingSleep,
     ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
     ...(deps.preflight ? { preflight: deps.preflight } : {}),
   });
@@ -158,8 +209,24 @@ export async function handlePublishJob(deps: PublishDeps, data: PublishJobData):
     idempotencyKey: `post:${post.id}`,
     checkpoints: new PgCheckpointStore(db, () => deps.clock.now()),
     checkQuota: true,
-    ...(deps.maxWaitTime ? { maxWaitTime: deps.maxWaitTime } : {}),
+    // A resumed wait reads at once, then keeps the adaptive spacing it had reached (20 % of the time waited,
+    // so its next gap is long again and it parks again) within what is left of the same budget.
+    ...(waitSince === undefined
+      ? deps.maxWaitTime
+        ? { maxWaitTime: deps.maxWaitTime }
+        : {}
+      : {
+          maxWaitTime: Math.max(1, maxWaitTime - waited),
+          pollInterval: Math.max(FIRST_GAP_MS, Math.round(0.2 * waited)),
+        }),
   });
+  if (parkUntil !== undefined) {
+    // The run stopped at its sleep: nothing after the last recorded stage happened, and the lease is released.
+    // The checkpoint resumes it; the post stays `publishing`.
+    await enqueuePublish(deps.boss, db, post.id, new Date(parkUntil), { waitSince: waitSince ?? startedAt });
+    log.debug({ postId: post.id, until: new Date(parkUntil).toISOString() }, 'container wait parked');
+    return;
+  }
   await settle(deps, post, result);
   if (result.success) log.info({ postId: post.id, mediaId: result.platformPostId }, 'post published');
 }

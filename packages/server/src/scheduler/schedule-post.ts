@@ -133,10 +133,11 @@ export async function enqueuePublish(
   tx: Queryable | Db,
   postId: string,
   at: Date,
+  extra: { waitSince?: number } = {},
 ): Promise<void> {
   await boss.send(
     'publish-post',
-    { postId, correlationId: `post:${postId}` },
+    { postId, correlationId: `post:${postId}`, ...extra },
     { startAfter: at, db: bossDb(tx) },
   );
 }

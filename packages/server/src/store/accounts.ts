@@ -116,6 +116,24 @@ export async function listAccounts(q: Queryable): Promise<Account[]> {
   return r.rows.map(fromRow);
 }
 
+/** The account and its opened token in one read (the send loop's per-message check); see {@link accountToken}. */
+export async function accountWithToken(
+  q: Queryable,
+  vault: Vault,
+  id: string,
+): Promise<{ account: Account; token: string } | undefined> {
+  const r = await q.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [id]);
+  const row = r.rows[0];
+  if (!row) return undefined;
+  const opened = vault.open(row.token_ciphertext);
+  if (opened.stale)
+    await q.query(
+      'UPDATE accounts SET token_ciphertext = $2, token_key_id = $3 WHERE id = $1 AND token_ciphertext = $4',
+      [id, vault.seal(opened.plaintext), vault.keyId, row.token_ciphertext],
+    );
+  return { account: fromRow(row), token: opened.plaintext };
+}
+
 /** The account's access token, opened by the vault (re-sealed with the current key when it was stale). */
 export async function accountToken(q: Queryable, vault: Vault, id: string): Promise<string | undefined> {
   const r = await q.query<{ token_ciphertext: string }>(

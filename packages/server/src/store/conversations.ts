@@ -143,6 +143,36 @@ export async function lockConversation(
   ]);
 }
 
+/**
+ * {@link lockConversation} for the settle of a send, in one statement (an `INSERT … ON CONFLICT DO UPDATE`
+ * locks the row as `SELECT … FOR UPDATE` does): also renews the send lease when `lease.owner` holds it, and
+ * moves `last_outbound_at` forward when the message went out.
+ */
+export async function lockConversationForSend(
+  tx: Queryable,
+  accountId: string,
+  userId: string,
+  at: Date,
+  o: { lastOutboundAt?: Date | undefined; lease?: { owner: string; leaseMs: number } | undefined } = {},
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO conversations (account_id, user_id, updated_at, last_outbound_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (account_id, user_id) DO UPDATE SET
+       updated_at = CASE WHEN $4::timestamptz IS NULL THEN conversations.updated_at ELSE $3 END,
+       last_outbound_at = GREATEST(conversations.last_outbound_at, $4::timestamptz),
+       send_lease_expires_at = CASE WHEN $5::text IS NOT NULL AND conversations.send_lease_owner = $5::text
+         THEN $6::timestamptz ELSE conversations.send_lease_expires_at END`,
+    [
+      accountId,
+      userId,
+      at,
+      o.lastOutboundAt ?? null,
+      o.lease?.owner ?? null,
+      o.lease ? new Date(at.getTime() + o.lease.leaseMs) : null,
+    ],
+  );
+}
+
 /** Takes the per-recipient send lease (sends to one user go out in order, one process at a time). */
 export async function takeSendLease(
   q: Queryable,

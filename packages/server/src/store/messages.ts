@@ -216,6 +216,21 @@ export async function settleMessage(
   return r.rowCount > 0;
 }
 
+/** {@link settleMessage} as the `change` of `changeWithAudit` (the statement returns the settled row's id). */
+export function settleMessageChange(
+  id: string,
+  from: readonly MessageStatus[],
+  s: MessageSettlement,
+  at: Date,
+): { sql: string; params: unknown[] } {
+  return {
+    sql: `UPDATE messages SET status = $3, mid = COALESCE($4, mid), tag = COALESCE($5, tag), error_code = $6,
+       sent_at = COALESCE($7::timestamptz, sent_at), settled_at = $8
+     WHERE id = $1 AND status = ANY($2::text[]) RETURNING id`,
+    params: [id, from, s.status, s.mid ?? null, s.tag ?? null, s.errorCode ?? null, s.sentAt ?? null, at],
+  };
+}
+
 export async function listMessages(
   q: Queryable,
   f: { accountId: string; userId: string; limit?: number; before?: Date },

@@ -6,6 +6,7 @@ import { sql as core } from './001-core.js';
 import { sql as messaging } from './002-messaging.js';
 import { sql as apiKeys } from './003-api-keys.js';
 import { sql as dashboard } from './004-dashboard.js';
+import { sql as sendRatePrecision } from './005-send-rate-precision.js';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'messaging', sql: messaging },
   { version: 3, name: 'api-keys', sql: apiKeys },
   { version: 4, name: 'dashboard', sql: dashboard },
+  { version: 5, name: 'send-rate-precision', sql: sendRatePrecision },
 ];
