@@ -62,7 +62,9 @@ export async function work<T extends object>(
       if (!job) return;
       // A slot that just ran a job fetches the next one at once instead of sleeping out the polling interval
       // (pg-boss sleeps `interval - duration` after every fetch): one slot can run more than 1/interval jobs per
-      // second while there is a backlog. An empty fetch (no handler call) still waits the interval.
+      // second while there is a backlog. An empty fetch (no handler call) still waits the interval. The wake-up
+      // comes from `setImmediate` (it cuts the sleep short), so timers and I/O get a turn between two jobs:
+      // on PGlite, whose queries resolve without I/O, a backlog must not starve the HTTP server.
       try {
         await withCorrelation(correlationOf(job.data, job.id), async () => {
           try {
@@ -81,7 +83,9 @@ export async function work<T extends object>(
           }
         });
       } finally {
-        if (id) boss.notifyWorker(id);
+        setImmediate(() => {
+          if (id) boss.notifyWorker(id);
+        });
       }
     });
     ids.push(id);
