@@ -26,7 +26,7 @@ import {
   showDeadLetter,
 } from './jobs/dead-letter-actions.js';
 import { type QueuePolicy, resolvePolicies } from './jobs/queues.js';
-import { work } from './jobs/worker.js';
+import { work, workersSettled } from './jobs/worker.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { purgeExpiredMessages } from './messaging/retention.js';
 import {
@@ -262,6 +262,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const quotaCache: QuotaCache = new Map();
   const purgeMessages = () => purgeExpiredMessages({ db, now }, config.messageRetentionDays);
   let stopped = false;
+  let workersStarted = false;
   const handlers: QueueHandlers = {
     'webhook-event': (data) => handleWebhookEvent(eventDeps, data),
     'send-message': (data) => handleSendJob(messagingDeps, data),
@@ -341,6 +342,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
     operations: (opts) => operationsOverview({ db, boss, vault, log, graph, clock, sleep, quotaCache }, opts),
     async startWorkers() {
+      workersStarted = true;
       const deps = { db, boss, log, now };
       await work(deps, 'publish-post', handlers['publish-post'], {
         concurrency: config.publishConcurrency,
@@ -366,6 +368,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       if (stopped) return;
       stopped = true;
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 }).catch(() => {});
+      if (workersStarted) await workersSettled(boss);
       if (ownsDb) await db.close();
     },
   };

@@ -43,6 +43,33 @@ function correlationOf(data: unknown, jobId: string): string {
   return typeof c === 'string' && c !== '' ? c : `job:${jobId}`;
 }
 
+/** Handler runs in progress per pg-boss instance, and when the last one ended (see {@link workersSettled}). */
+const activity = new WeakMap<PgBoss, { running: number; lastEnd: number }>();
+
+function track(boss: PgBoss) {
+  let a = activity.get(boss);
+  if (!a) {
+    a = { running: 0, lastEnd: 0 };
+    activity.set(boss, a);
+  }
+  return a;
+}
+
+/**
+ * After `boss.stop()`: waits until no handler of this process runs and none has ended within `quietMs` (then
+ * pg-boss's own completion write, which it does not await, has gone too), at most `timeoutMs`. pg-boss's stop
+ * does not wait for a fetch in flight; a job that fetch returns still runs, and the database must stay open
+ * for it and for its completion.
+ */
+export async function workersSettled(boss: PgBoss, quietMs = 250, timeoutMs = 30_000): Promise<void> {
+  const a = track(boss);
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    if ((a.running === 0 && Date.now() - a.lastEnd >= quietMs) || Date.now() > end) return;
+  }
+}
+
 /** Registers `handler` for `queue` (and its dead-letter worker). Resolves the pg-boss worker ids. */
 export async function work<T extends object>(
   deps: WorkerDeps,
@@ -60,6 +87,8 @@ export async function work<T extends object>(
     let id: string | undefined;
     id = await boss.work<T>(queue, { ...polling, batchSize: 1 }, async ([job]) => {
       if (!job) return;
+      const a = track(boss);
+      a.running++;
       // A slot that just ran a job fetches the next one at once instead of sleeping out the polling interval
       // (pg-boss sleeps `interval - duration` after every fetch): one slot can run more than 1/interval jobs per
       // second while there is a backlog. An empty fetch (no handler call) still waits the interval. The wake-up
@@ -83,6 +112,8 @@ export async function work<T extends object>(
           }
         });
       } finally {
+        a.running--;
+        a.lastEnd = Date.now();
         setImmediate(() => {
           if (id) boss.notifyWorker(id);
         });
