@@ -84,31 +84,6 @@ export interface NewInboxEntry {
   payloadCiphertext: string;
 }
 
-/** Stores an event unless its dedupe key is known. Resolves the new row's id, or `undefined` for a duplicate. */
-export async function insertInboxEntry(q: Queryable, e: NewInboxEntry): Promise<string | undefined> {
-  const r = await q.query<{ id: string }>(
-    `INSERT INTO webhook_inbox (dedupe_key, object, account_id, field, kind, source, test_payload, sender_id,
-       recipient_id, event_at, received_at, payload_ciphertext)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    [
-      e.dedupeKey,
-      e.object,
-      e.accountId,
-      e.field,
-      e.kind,
-      e.source,
-      e.testPayload,
-      e.senderId ?? null,
-      e.recipientId ?? null,
-      e.eventAt ?? null,
-      e.receivedAt,
-      e.payloadCiphertext,
-    ],
-  );
-  return r.rows[0] ? String(r.rows[0].id) : undefined;
-}
-
 /**
  * Stores many events in one statement (group ingest), skipping known dedupe keys. Resolves, per entry in order,
  * the new row's id, or `undefined` for a duplicate (of a stored row or of an earlier entry in the same call).
