@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { POST_STATES } from '../scheduler/post-states.js';
+import { POST_KINDS } from '../store/posts.js';
 import { type ApiClient, apiClient, CliError, EXIT, query } from './client.js';
 import { out } from './output.js';
 
@@ -243,16 +245,7 @@ export function registerApiCommands(program: Command, setExit: (code: number) =>
   program
     .command('posts')
     .description('list posts (oldest publishAt first)')
-    .addOption(
-      new Option('--state <state>', 'only this state').choices([
-        'scheduled',
-        'publishing',
-        'published',
-        'failed',
-        'needs_attention',
-        'cancelled',
-      ]),
-    )
+    .addOption(new Option('--state <state>', 'only this state').choices(POST_STATES))
     .option('--account <id>', 'only this account')
     .option('--from <when>', 'publishAt at or after', (v) => parseWhen(v))
     .option('--to <when>', 'publishAt before', (v) => parseWhen(v))
@@ -299,9 +292,7 @@ export function registerApiCommands(program: Command, setExit: (code: number) =>
     .command('schedule')
     .description('schedule a post, or many from a CSV/JSON file (--file)')
     .option('--account <id>', 'IG account id (default: the only connected account)')
-    .addOption(
-      new Option('--kind <kind>', 'post kind').choices(['feed', 'carousel', 'reel', 'story']).default('feed'),
-    )
+    .addOption(new Option('--kind <kind>', 'post kind').choices(POST_KINDS).default('feed'))
     .option('--media <url...>', 'media URLs (2–10 for a carousel)')
     .option('--caption <text>', 'caption')
     .option('--hashtags <tags>', 'comma-separated hashtags')

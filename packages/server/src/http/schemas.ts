@@ -5,12 +5,13 @@
 import { z } from '@hono/zod-openapi';
 import type { AuditRow } from '../audit/audit-log.js';
 import { invalid } from '../errors.js';
+import { POST_STATES } from '../scheduler/post-states.js';
 import type { Account } from '../store/accounts.js';
 import type { ApiKey } from '../store/api-keys.js';
 import { SCOPES } from '../store/api-keys.js';
 import type { DeadLetter } from '../store/dead-letters.js';
 import type { InsightsSnapshot } from '../store/insights.js';
-import type { Post, PostEvent } from '../store/posts.js';
+import { POST_KINDS, type Post, type PostEvent } from '../store/posts.js';
 
 export const ErrorSchema = z
   .object({
@@ -34,15 +35,6 @@ export const IsoDateTime = z.iso.datetime({ offset: true }).refine(
   { message: 'expected a date-time between the years 1 and 9999', params: { rule: 'date' } },
 );
 const isoDate = IsoDateTime;
-const POST_STATES = [
-  'scheduled',
-  'publishing',
-  'published',
-  'failed',
-  'needs_attention',
-  'cancelled',
-] as const;
-const POST_KINDS = ['feed', 'carousel', 'reel', 'story'] as const;
 
 export const MediaItemSchema = z
   .object({

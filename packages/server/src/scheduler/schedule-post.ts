@@ -14,6 +14,7 @@ import type { Db, Queryable } from '../store/db.js';
 import {
   getPost,
   insertPost,
+  POST_KINDS,
   type Post,
   type PostKind,
   type PostMediaItem,
@@ -44,8 +45,6 @@ export interface SchedulerContext {
   boss: PgBoss;
   now: () => Date;
 }
-
-const KINDS: readonly PostKind[] = ['feed', 'carousel', 'reel', 'story'];
 
 /** The library's publish request for a stored (or about to be stored) post. */
 export function publishRequestOf(p: {
@@ -95,7 +94,8 @@ export function publicUrl(field: string, raw: string): void {
 }
 
 function validate(input: SchedulePostInput): void {
-  if (!KINDS.includes(input.kind)) throw invalid('kind', 'enum', `expected one of ${KINDS.join(', ')}`);
+  if (!POST_KINDS.includes(input.kind))
+    throw invalid('kind', 'enum', `expected one of ${POST_KINDS.join(', ')}`);
   if (!(input.publishAt instanceof Date) || Number.isNaN(input.publishAt.getTime()))
     throw invalid('publishAt', 'date', 'expected a date-time');
   if (!Array.isArray(input.media) || input.media.length === 0)

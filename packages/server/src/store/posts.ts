@@ -3,7 +3,8 @@ import { type PostState, sourcesOf } from '../scheduler/post-states.js';
 import { type Queryable, UUID } from './db.js';
 import { filtered } from './filters.js';
 
-export type PostKind = 'feed' | 'carousel' | 'reel' | 'story';
+export const POST_KINDS = ['feed', 'carousel', 'reel', 'story'] as const;
+export type PostKind = (typeof POST_KINDS)[number];
 
 export interface PostMediaItem {
   url: string;

@@ -1,6 +1,7 @@
 /** `/v1/posts`: schedule, list (filters, cursor paging), get with timeline, cancel, reschedule, publish now, insights. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { invalid, ServiceError } from '../../errors.js';
+import { POST_STATES } from '../../scheduler/post-states.js';
 import { PgCheckpointStore } from '../../store/checkpoints.js';
 import { UUID } from '../../store/db.js';
 import { postInsights } from '../../store/insights.js';
@@ -23,14 +24,6 @@ import {
 } from '../schemas.js';
 import { errors, IdParam, json, type RouteDeps, secured } from './common.js';
 
-const POST_STATES = [
-  'scheduled',
-  'publishing',
-  'published',
-  'failed',
-  'needs_attention',
-  'cancelled',
-] as const;
 const idParam = IdParam('post id', '0b8f7c1e-4d5a-4c34-9f3e-2a1b0c9d8e7f');
 
 export function postRoutes(deps: RouteDeps) {
