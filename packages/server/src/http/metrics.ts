@@ -8,6 +8,7 @@ import type { ResponseEvent } from '@igkit/graph';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { PgBoss } from '../jobs/boss.js';
 import type { Db } from '../store/db.js';
+import { openDeadLettersByQueue } from '../store/dead-letters.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -130,10 +131,7 @@ export function createMetrics(src: MetricsSources): Metrics {
     async collect() {
       this.reset();
       for (const queue of src.queues) this.set({ queue }, 0);
-      const r = await db.query<{ queue: string; n: number }>(
-        `SELECT queue, count(*)::int AS n FROM dead_letters WHERE status = 'open' GROUP BY queue`,
-      );
-      for (const row of r.rows) this.set({ queue: row.queue }, row.n);
+      for (const [queue, n] of await openDeadLettersByQueue(db)) this.set({ queue }, n);
     },
   });
 

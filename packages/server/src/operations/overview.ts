@@ -11,6 +11,7 @@ import { QUEUE_NAMES } from '../jobs/queues.js';
 import type { Logger } from '../log/logger.js';
 import { type Account, accountToken, listAccounts } from '../store/accounts.js';
 import type { Db } from '../store/db.js';
+import { openDeadLettersByQueue } from '../store/dead-letters.js';
 import { type UsageSample, usageSince } from '../store/graph-usage.js';
 import type { Vault } from '../vault/vault.js';
 
@@ -83,10 +84,7 @@ export async function operationsOverview(
   deps: OperationsDeps,
   opts: { since: Date },
 ): Promise<OperationsOverview> {
-  const dead = await deps.db.query<{ queue: string; n: number }>(
-    `SELECT queue, count(*)::int AS n FROM dead_letters WHERE status = 'open' GROUP BY queue`,
-  );
-  const deadBy = new Map(dead.rows.map((r) => [r.queue, r.n]));
+  const deadBy = await openDeadLettersByQueue(deps.db);
   const queues: QueueOverview[] = [];
   for (const name of QUEUE_NAMES)
     queues.push({ name, depth: await deps.boss.getQueueSize(name), deadLetters: deadBy.get(name) ?? 0 });

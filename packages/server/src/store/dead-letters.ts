@@ -155,3 +155,11 @@ export async function resolveDeadLetter(
   );
   return r.rowCount > 0;
 }
+
+/** Open dead letters per queue (queues with none are absent). */
+export async function openDeadLettersByQueue(q: Queryable): Promise<Map<string, number>> {
+  const r = await q.query<{ queue: string; n: number }>(
+    `SELECT queue, count(*)::int AS n FROM dead_letters WHERE status = 'open' GROUP BY queue`,
+  );
+  return new Map(r.rows.map((row) => [row.queue, row.n]));
+}
