@@ -65,13 +65,18 @@ The API reference is at <a href="/docs">/docs</a>.</p></main></body></html>`;
 
 /** Mounts the dashboard on `app`: `/assets/*` and the page paths. */
 export function mountDashboard(app: Hono<AppEnv>, dir: string | undefined): void {
-  const cache = new Map<string, Buffer | null>();
+  // Only files found are kept (the build's few files); a miss is not, so requests for made-up asset names
+  // cannot grow the cache, and a build that appears after start is served.
+  const cache = new Map<string, Buffer>();
   const load = async (rel: string): Promise<Buffer | null> => {
     if (!dir) return null;
     const path = normalize(join(dir, rel));
     if (!path.startsWith(normalize(dir) + sep)) return null;
-    if (!cache.has(path)) cache.set(path, await readFile(path).catch(() => null));
-    return cache.get(path) ?? null;
+    const hit = cache.get(path);
+    if (hit) return hit;
+    const file = await readFile(path).catch(() => null);
+    if (file) cache.set(path, file);
+    return file;
   };
   const page = async (c: Context<AppEnv>) => {
     const html = await load('index.html');

@@ -272,5 +272,11 @@ describe.each(ENGINES)('dashboard API (%s)', (engine) => {
     const res = await unbuilt.request('/');
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('npm run build -w @igkit/dashboard');
+    // A build that appears later is served without a restart (a miss is not remembered).
+    mkdirSync(join(dir, 'missing'));
+    writeFileSync(join(dir, 'missing', 'index.html'), '<!doctype html><title>late build</title>');
+    const late = await unbuilt.request('/');
+    expect(late.status).toBe(200);
+    expect(await late.text()).toContain('late build');
   });
 });
