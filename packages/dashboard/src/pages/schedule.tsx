@@ -47,7 +47,9 @@ export function SchedulePage(_: { session: Session }) {
   const byDay = new Map<string, Post[]>();
   for (const p of posts.data ?? []) {
     const k = dayKey(new Date(p.publishAt));
-    byDay.set(k, [...(byDay.get(k) ?? []), p]);
+    const list = byDay.get(k) ?? [];
+    list.push(p);
+    byDay.set(k, list);
   }
   const today = dayKey(new Date());
   return (
